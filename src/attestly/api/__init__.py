@@ -1,0 +1,1 @@
+"""The REST API root: authentication, errors, pagination, filtering and the schema."""

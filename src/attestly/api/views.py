@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+
+
+def not_found(request: HttpRequest, rest: str) -> JsonResponse:
+    """Unknown API paths answer JSON with `detail`, not an HTML page."""
+    return JsonResponse({"detail": f"No API endpoint at /api/v1/{rest}."}, status=404)

@@ -1,0 +1,82 @@
+"""`attestly serve` and `attestly demo`."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from attestly.cli.bootstrap import console, data_dir_from_env, ensure_data_dir, fail, setup_django
+
+HOST_OPT = typer.Option(None, "--host", help="Listen address (default: ATTESTLY_HOST).")
+PORT_OPT = typer.Option(None, "--port", help="Port (default: ATTESTLY_PORT).")
+
+
+def _refuse_pending_migrations() -> None:
+    from django.db import connection
+
+    from attestly.core.migrating import pending_migrations
+
+    try:
+        pending = pending_migrations()
+    except Exception as exc:
+        raise fail(f"database: cannot read migration state ({exc})") from None
+    if pending:
+        names = ", ".join(str(p) for p in pending[:3]) + (" …" if len(pending) > 3 else "")
+        raise fail(
+            f"the database ({connection.vendor}) has {len(pending)} unapplied migrations "
+            f"({names}). Run `attestly migrate` first; it applies all of them or none."
+        )
+
+
+def _serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from attestly.conf.wsgi import application
+
+    waitress_serve(application, host=host, port=port, threads=threads, ident="attestly",
+                   clear_untrusted_proxy_headers=True, max_request_body_size=200 * 1024 * 1024)
+
+
+def serve(host: str | None = HOST_OPT, port: int | None = PORT_OPT) -> None:
+    """Serve the web app and API with a production WSGI server (waitress)."""
+    setup_django()
+    from django.conf import settings
+
+    _refuse_pending_migrations()
+    options = settings.OPTIONS
+    bind_host, bind_port = host or options.host, port or options.port
+    console.print(f"Attestly serving on [bold]http://{bind_host}:{bind_port}/[/]")
+    _serve(bind_host, bind_port, options.threads)
+
+
+def demo(host: str | None = HOST_OPT, port: int | None = PORT_OPT,
+         no_serve: bool = typer.Option(False, "--no-serve", help="Set up and print, then exit.")
+         ) -> None:
+    """Set up a demo workspace (SOC 2: security, availability, confidentiality) and serve it."""
+    os.environ["ATTESTLY_DEMO"] = "true"
+    ensure_data_dir(data_dir_from_env())
+    setup_django()
+    from django.conf import settings
+
+    from attestly.cli.setup_commands import migrate_and_sync
+    from attestly.core.demo import do_seed_demo
+
+    for note in migrate_and_sync():
+        console.print(f"• {note}")
+    login = do_seed_demo()
+    options = settings.OPTIONS
+    bind_host, bind_port = host or options.host, port or options.port
+    url = f"http://{bind_host}:{bind_port}/"
+    console.print()
+    console.print(f"[bold]Attestly demo[/]  workspace: {login.workspace.name}")
+    console.print(f"  URL:       {url}")
+    console.print(f"  login:     {login.username}")
+    console.print(f"  password:  {login.password}")
+    console.print(f"  API token: {login.token}")
+    console.print(f"  try:       curl -H 'Authorization: Token {login.token}' "
+                  f"'{url}api/v1/criteria/?framework=soc2'", soft_wrap=True)
+    if no_serve:
+        return
+    console.print("Press Ctrl+C to stop.")
+    _serve(bind_host, bind_port, options.threads)

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/v1/", include("attestly.api.urls")),
+    path("", include("attestly.web.urls")),
+]

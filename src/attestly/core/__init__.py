@@ -1,0 +1,1 @@
+"""Core: workspaces, memberships and roles, the audit log, and workspace scoping."""

@@ -1,0 +1,33 @@
+"""Current workspace per request: the one the user picked, if they may still see it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from attestly.core.models import Workspace
+from attestly.core.scoping import visible_workspace_ids
+
+SESSION_KEY = "attestly_workspace"
+
+
+def workspaces_for(request: HttpRequest) -> list[Workspace]:
+    return list(Workspace.objects.filter(pk__in=visible_workspace_ids(request.user)))
+
+
+class CurrentWorkspaceMiddleware:
+    """Sets `request.workspace` (or None) and `request.workspaces` for pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.workspace = None  # type: ignore[attr-defined]
+        if request.user.is_authenticated and not request.path.startswith("/api/"):
+            visible = workspaces_for(request)
+            chosen = request.session.get(SESSION_KEY)
+            current = next((w for w in visible if w.pk == chosen), visible[0] if visible else None)
+            request.workspace = current  # type: ignore[attr-defined]
+            request.workspaces = visible  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -1,0 +1,63 @@
+"""Workspace scoping: the one place that decides which rows a user may see.
+
+Every model reachable from a request uses `WorkspaceScopedManager` (or a queryset built on
+`WorkspaceScopedQuerySet`), and API views and pages get their rows through `visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from attestly.accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def visible_workspace_ids(user: User | AnonymousUser) -> models.QuerySet[Any]:
+    """Ids of the workspaces `user` is a member of, as a subquery."""
+    from attestly.core.models import Membership
+
+    if not user.is_authenticated:
+        return Membership.objects.none().values("workspace_id")
+    return Membership.objects.filter(user_id=user.pk).values("workspace_id")
+
+
+class WorkspaceScopedQuerySet(models.QuerySet[M], Generic[M]):
+    """A queryset of rows that carry a `workspace` foreign key."""
+
+    workspace_field = "workspace"
+
+    def visible_to(self, user: User | AnonymousUser) -> WorkspaceScopedQuerySet[M]:
+        """Rows in workspaces the user is a member of."""
+        return self.filter(**{f"{self.workspace_field}__in": visible_workspace_ids(user)})
+
+    def in_workspace(self, workspace: Any) -> WorkspaceScopedQuerySet[M]:
+        return self.filter(**{self.workspace_field: workspace})
+
+
+class WorkspaceScopedManager(models.Manager[M], Generic[M]):
+    """Manager exposing `visible_to` and `in_workspace` on any workspace-owned model."""
+
+    def get_queryset(self) -> WorkspaceScopedQuerySet[M]:
+        return WorkspaceScopedQuerySet(self.model, using=self._db)
+
+    def visible_to(self, user: User | AnonymousUser) -> WorkspaceScopedQuerySet[M]:
+        return self.get_queryset().visible_to(user)
+
+    def in_workspace(self, workspace: Any) -> WorkspaceScopedQuerySet[M]:
+        return self.get_queryset().in_workspace(workspace)
+
+
+def request_workspace_ids(request: Any) -> models.QuerySet[Any]:
+    """Workspaces a request may see: the user's memberships, narrowed by a workspace token."""
+    ids = visible_workspace_ids(request.user)
+    token = getattr(request, "auth", None)
+    token_workspace = getattr(token, "workspace_id", None)
+    if token_workspace is not None:
+        ids = ids.filter(workspace_id=token_workspace)
+    return ids

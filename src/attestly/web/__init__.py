@@ -1,0 +1,1 @@
+"""Web: the page layout, sign-in, the workspace switcher and shared partials."""

@@ -1,0 +1,77 @@
+"""Shell pages: home, workspace switcher, and the framework explorer."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from attestly.core.middleware import SESSION_KEY, workspaces_for
+from attestly.frameworks.api.views import search_criteria
+from attestly.frameworks.models import Criterion, Framework, PointOfFocus
+from attestly.frameworks.queries import list_criteria, list_frameworks
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("web:framework-list")
+
+
+@login_required
+@require_POST
+def switch_workspace(request: HttpRequest) -> HttpResponse:
+    slug = request.POST.get("workspace", "")
+    chosen = next((w for w in workspaces_for(request) if w.slug == slug), None)
+    if chosen is None:
+        raise Http404("No such workspace.")
+    request.session[SESSION_KEY] = chosen.pk
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target or "/")
+
+
+@login_required
+def framework_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/framework_list.html", {"frameworks": list_frameworks()})
+
+
+@login_required
+def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = get_object_or_404(Framework, slug=slug)
+    query = request.GET.get("q", "")
+    category = request.GET.get("category", "")
+    criteria = list_criteria().filter(framework=framework)
+    if category:
+        criteria = criteria.filter(category__slug=category)
+    criteria = search_criteria(criteria, query)
+    context = {
+        "framework": framework,
+        "categories": framework.categories.all(),
+        "criteria": criteria,
+        "query": query,
+        "category": category,
+    }
+    template = "web/_criteria_table.html" if request.htmx else "web/framework_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def criterion_detail(request: HttpRequest, key: str) -> HttpResponse:
+    criterion = get_object_or_404(
+        Criterion.objects.select_related("framework", "group", "category").prefetch_related(
+            Prefetch("points_of_focus", queryset=PointOfFocus.objects.order_by("position"))),
+        key=key,
+    )
+    return render(request, "web/criterion_detail.html", {"criterion": criterion})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
