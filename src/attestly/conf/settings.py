@@ -10,7 +10,7 @@ from typing import Any
 
 import dj_database_url
 
-from attestly.conf.options import OptionsError, load_options, resolve_secret_key
+from attestly.conf.options import load_options, resolve_secret_key
 
 OPTIONS = load_options()
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -187,4 +187,3 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-__all__ = ["OPTIONS", "OptionsError"]

@@ -1,0 +1,63 @@
+"""factory_boy factories. Tests build rows through these, never `objects.create`.
+
+The named cast: `alice` owns the Acme workspace, `bob` is a viewer there, and `mallory` owns
+the Globex workspace and must never see Acme's rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from attestly.accounts.models import ApiToken, TokenScope, User, hash_token
+from attestly.core.models import Membership, Role, Workspace
+
+TEST_PASSWORD = "correct horse battery staple 42"
+
+
+class UserFactory(DjangoModelFactory):
+    """A local account whose password is TEST_PASSWORD."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password(TEST_PASSWORD)
+
+
+class WorkspaceFactory(DjangoModelFactory):
+    """A workspace with a unique slug."""
+
+    class Meta:
+        model = Workspace
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"ws{n}")
+    name = factory.LazyAttribute(lambda w: w.slug.title())
+
+
+class MembershipFactory(DjangoModelFactory):
+    """A user's role in a workspace (default: owner)."""
+
+    class Meta:
+        model = Membership
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.OWNER
+
+
+def make_token(user: User, *, scope: str = TokenScope.WRITE, workspace: Workspace | None = None,
+               **fields: Any) -> tuple[ApiToken, str]:
+    """A usable API token and its key, made without going through the audited action."""
+    import secrets
+
+    lookup = secrets.token_hex(6)
+    key = f"{ApiToken.PREFIX}{lookup}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(user=user, workspace=workspace, name="test", lookup=lookup,
+                                    key_hash=hash_token(key), scope=scope, **fields)
+    return token, key
