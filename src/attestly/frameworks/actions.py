@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from attestly.core import audit
-from attestly.core.canonical import canonical_json, sha256_hex
 from attestly.frameworks.catalog import Catalog
 from attestly.frameworks.catalog.schema import FrameworkSpec
 from attestly.frameworks.models import Category, Criterion, CriterionGroup, Framework, PointOfFocus
@@ -23,10 +22,6 @@ class SyncReport:
     unchanged: list[str]
 
 
-def framework_hash(spec: FrameworkSpec) -> str:
-    return sha256_hex(canonical_json(spec.model_dump(mode="json")))
-
-
 def do_sync_catalog(*, actor: User | None, catalog: Catalog) -> SyncReport:
     """Bring the database's frameworks in line with the catalog files.
 
@@ -38,7 +33,7 @@ def do_sync_catalog(*, actor: User | None, catalog: Catalog) -> SyncReport:
     with transaction.atomic():
         stored = {f.slug: f for f in Framework.objects.all()}
         for slug, spec in sorted(catalog.frameworks.items()):
-            digest = framework_hash(spec)
+            digest = catalog.framework_hashes[slug]
             existing = stored.get(slug)
             if existing is not None and existing.content_hash == digest:
                 unchanged.append(slug)

@@ -41,6 +41,14 @@ class Catalog:
     description_criteria: dict[str, DescriptionCriteriaSpec]
     sources: dict[str, str] = field(default_factory=dict)  # "framework:soc2" -> file path
 
+    @functools.cached_property
+    def framework_hashes(self) -> dict[str, str]:
+        """SHA-256 of each framework's canonical content, computed once per loaded catalog."""
+        from attestly.core.canonical import canonical_json, sha256_hex
+
+        return {fid: sha256_hex(canonical_json(spec.model_dump(mode="json")))
+                for fid, spec in self.frameworks.items()}
+
     def framework(self, framework_id: str) -> FrameworkSpec:
         try:
             return self.frameworks[framework_id]
