@@ -17,7 +17,8 @@ app = typer.Typer(help="Browse frameworks, criteria and points of focus (no serv
                   no_args_is_help=True)
 
 FORMAT_OPT = typer.Option(Format.TABLE, "--format", "-f", help="table, json or csv")
-FRAMEWORK_OPT = typer.Option(None, "--framework", help="Framework id, e.g. soc2")
+FRAMEWORK_OPT = typer.Option("soc2", "--framework",
+                             help="Framework id (soc2, iso27001, nist-csf, gdpr…) or 'all'")
 CATEGORY_OPT = typer.Option(None, "--category", help="Category id, e.g. availability")
 
 
@@ -33,7 +34,7 @@ def _catalog() -> Catalog:
 
 
 def _frameworks(catalog: Catalog, framework: str | None) -> list[str]:
-    if framework is None:
+    if framework is None or framework == "all":
         return sorted(catalog.frameworks)
     if framework not in catalog.frameworks:
         raise fail(f"unknown framework {framework!r}; known: {', '.join(sorted(catalog.frameworks))}")

@@ -13,7 +13,12 @@ PORT_OPT = typer.Option(None, "--port", help="Port (default: ATTESTLY_PORT).")
 
 
 def _refuse_pending_migrations() -> None:
+    from django.conf import settings
     from django.db import connection
+
+    options = settings.OPTIONS
+    if connection.vendor == "sqlite" and not options.data_dir.is_dir():
+        raise fail(f"no data directory at {options.data_dir}; run `attestly init` first")
 
     from attestly.core.migrating import pending_migrations
 
