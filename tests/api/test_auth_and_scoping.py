@@ -22,9 +22,16 @@ def test_no_credentials_is_401_with_detail() -> None:
     assert response.json()["detail"]
 
 
-@pytest.mark.parametrize("header", [
-    "Token nonsense", "Token atk_", "Token atk_abc_def", "Token a b", "Bearer atk_x_y",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Token nonsense",
+        "Token atk_",
+        "Token atk_abc_def",
+        "Token a b",
+        "Bearer atk_x_y",
+    ],
+)
 def test_malformed_or_unknown_tokens_are_refused(header: str, alice: User) -> None:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=header)

@@ -24,16 +24,22 @@ def test_soc2_criteria_total_61_with_330_points_of_focus(
 def test_filter_by_category_returns_only_that_category(
     alice: User, api_client_for: Callable[..., APIClient]
 ) -> None:
-    body = api_client_for(alice).get(
-        "/api/v1/criteria/", {"framework": "soc2", "category": "availability"}).json()
+    body = (
+        api_client_for(alice)
+        .get("/api/v1/criteria/", {"framework": "soc2", "category": "availability"})
+        .json()
+    )
     assert [c["id"] for c in body["results"]] == ["A1.1", "A1.2", "A1.3"]
 
 
 def test_search_matches_points_of_focus_text(
     alice: User, api_client_for: Callable[..., APIClient]
 ) -> None:
-    body = api_client_for(alice).get(
-        "/api/v1/criteria/", {"framework": "soc2", "search": "encrypt"}).json()
+    body = (
+        api_client_for(alice)
+        .get("/api/v1/criteria/", {"framework": "soc2", "search": "encrypt"})
+        .json()
+    )
     assert "CC6.1" in {c["id"] for c in body["results"]}
 
 
@@ -57,10 +63,16 @@ def test_unknown_filter_is_400_with_detail(
     assert "Unknown filter" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/criteria/soc2:CC99.9/", "/api/v1/criteria/%00%ff/", "/api/v1/criteria/' OR 1=1--/",
-    "/api/v1/frameworks/nope/", "/api/v1/no-such-endpoint/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/criteria/soc2:CC99.9/",
+        "/api/v1/criteria/%00%ff/",
+        "/api/v1/criteria/' OR 1=1--/",
+        "/api/v1/frameworks/nope/",
+        "/api/v1/no-such-endpoint/",
+    ],
+)
 def test_missing_or_malformed_ids_are_404_with_detail(
     alice: User, api_client_for: Callable[..., APIClient], path: str
 ) -> None:
@@ -84,7 +96,8 @@ def test_page_size_is_capped(alice: User, api_client_for: Callable[..., APIClien
 
 
 def test_list_queries_do_not_grow_with_page_size(
-    alice: User, api_client_for: Callable[..., APIClient],
+    alice: User,
+    api_client_for: Callable[..., APIClient],
     django_assert_max_num_queries: Callable[..., object],
 ) -> None:
     client = api_client_for(alice)

@@ -26,8 +26,9 @@ def test_verify_passes_then_fails_after_hand_edit(alice: User) -> None:
 
     entry = AuditEntry.objects.get(workspace=workspace, action="workspace.rename")
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE core_auditentry SET actor_label = 'someone else' WHERE id = %s",
-                       [entry.pk])
+        cursor.execute(
+            "UPDATE core_auditentry SET actor_label = 'someone else' WHERE id = %s", [entry.pk]
+        )
     broken = runner.invoke(app, ["audit", "verify", "--workspace", "hooli"])
     assert broken.exit_code == 1
     assert f"entry #{entry.seq} (id {entry.pk})" in broken.output

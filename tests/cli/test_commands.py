@@ -22,8 +22,9 @@ def test_catalog_criteria_json_needs_no_database_or_server(run_cli: Run, tmp_pat
 
 
 def test_catalog_criteria_csv_and_filters(run_cli: Run) -> None:
-    result = run_cli("catalog", "criteria", "--framework", "soc2", "--category", "privacy",
-                     "--format", "csv")
+    result = run_cli(
+        "catalog", "criteria", "--framework", "soc2", "--category", "privacy", "--format", "csv"
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "framework,id,category,title,points_of_focus_count"
@@ -107,8 +108,9 @@ def test_serve_without_data_dir_says_run_init(run_cli: Run) -> None:
     assert "attestly init" in result.stderr
 
 
-def test_serve_refuses_unapplied_migrations_and_says_what_to_run(run_cli: Run,
-                                                                 tmp_path: Path) -> None:
+def test_serve_refuses_unapplied_migrations_and_says_what_to_run(
+    run_cli: Run, tmp_path: Path
+) -> None:
     (tmp_path / "data").mkdir()
     result = run_cli("serve", env={"ATTESTLY_SECRET_KEY": "x" * 40})
     assert result.returncode == 2

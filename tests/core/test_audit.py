@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from attestly.accounts.models import User
 from attestly.core import audit
@@ -24,8 +24,12 @@ def history(alice: User) -> Workspace:
 def test_actions_record_actor_object_and_before_after(history: Workspace, alice: User) -> None:
     entries = list(AuditEntry.objects.filter(workspace=history).order_by("seq"))
     assert [e.action for e in entries] == [
-        "workspace.create", "membership.add", "workspace.rename", "workspace.rename",
-        "workspace.rename"]
+        "workspace.create",
+        "membership.add",
+        "workspace.rename",
+        "workspace.rename",
+        "workspace.rename",
+    ]
     assert entries[-1].before == {"name": "Initech Group"}
     assert entries[-1].after == {"name": "Initech plc"}
     assert entries[-1].actor == alice
@@ -41,8 +45,10 @@ def test_intact_chain_verifies(history: Workspace) -> None:
 def test_row_changed_by_hand_is_named(history: Workspace) -> None:
     target = AuditEntry.objects.get(workspace=history, seq=3)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE core_auditentry SET after = %s WHERE id = %s",
-                       ['{"name": "Evil Corp"}', target.pk])
+        cursor.execute(
+            "UPDATE core_auditentry SET after = %s WHERE id = %s",
+            ['{"name": "Evil Corp"}', target.pk],
+        )
     _checked, breaks = audit.verify_all(history)
     assert breaks[0].seq == 3
     assert breaks[0].entry_id == target.pk
@@ -51,8 +57,9 @@ def test_row_changed_by_hand_is_named(history: Workspace) -> None:
 
 def test_row_deleted_by_hand_is_named(history: Workspace) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditentry WHERE chain = %s AND seq = 2",
-                       [audit.chain_name(history)])
+        cursor.execute(
+            "DELETE FROM core_auditentry WHERE chain = %s AND seq = 2", [audit.chain_name(history)]
+        )
     _checked, breaks = audit.verify_all(history)
     assert breaks[0].seq == 2
     assert "deleted" in breaks[0].problem
@@ -60,8 +67,9 @@ def test_row_deleted_by_hand_is_named(history: Workspace) -> None:
 
 def test_last_row_deleted_by_hand_is_found(history: Workspace) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditentry WHERE chain = %s AND seq = 5",
-                       [audit.chain_name(history)])
+        cursor.execute(
+            "DELETE FROM core_auditentry WHERE chain = %s AND seq = 5", [audit.chain_name(history)]
+        )
     _checked, breaks = audit.verify_all(history)
     assert "tail missing" in breaks[0].problem
 

@@ -81,17 +81,28 @@ def _faulty_project(root: Path) -> Path:
 
 
 def _run(code: str, env: dict[str, str]) -> str:
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, timeout=180, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
 def _env(root: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATTESTLY_")}
-    env.update({"PYTHONPATH": f"{root}{os.pathsep}{env.get('PYTHONPATH', '')}",
-                "DJANGO_SETTINGS_MODULE": "faulty_settings",
-                "ATTESTLY_DATA_DIR": str(root / "data"), "ATTESTLY_SECRET_KEY": "k" * 40})
+    env.update(
+        {
+            "PYTHONPATH": f"{root}{os.pathsep}{env.get('PYTHONPATH', '')}",
+            "DJANGO_SETTINGS_MODULE": "faulty_settings",
+            "ATTESTLY_DATA_DIR": str(root / "data"),
+            "ATTESTLY_SECRET_KEY": "k" * 40,
+        }
+    )
     env.update(extra)
     return env
 
@@ -129,7 +140,9 @@ def scratch_postgres() -> Iterator[str]:
     import psycopg
 
     name = f"attestly_mig_{uuid.uuid4().hex[:10]}"
-    admin = os.environ.get("ATTESTLY_TEST_PG_ADMIN_URL", f"postgresql://postgres@{host}:{port}/postgres")
+    admin = os.environ.get(
+        "ATTESTLY_TEST_PG_ADMIN_URL", f"postgresql://postgres@{host}:{port}/postgres"
+    )
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -141,8 +154,9 @@ def scratch_postgres() -> Iterator[str]:
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_postgres_failed_migration_rolls_back_the_whole_plan(tmp_path: Path,
-                                                             scratch_postgres: str) -> None:
+def test_postgres_failed_migration_rolls_back_the_whole_plan(
+    tmp_path: Path, scratch_postgres: str
+) -> None:
     env = _env(tmp_path, ATTESTLY_DATABASE_URL=scratch_postgres)
     outcome = _upgrade_fails_cleanly(tmp_path, env)
     assert outcome["ok"] is False

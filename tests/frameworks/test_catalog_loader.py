@@ -15,36 +15,83 @@ from attestly.frameworks.catalog.loader import DATA_DIR
 # Points of focus per criterion, broken down by scope, from the 2022 revision
 # (shared/reference/soc2-domain.md, section 1). "all" = supplemental points for every engagement.
 EXPECTED_POF: dict[str, dict[str, int]] = {
-    "CC1.1": {"coso": 4, "all": 1}, "CC1.2": {"coso": 3, "all": 1},
-    "CC1.3": {"coso": 3, "all": 2, "privacy": 1}, "CC1.4": {"coso": 4, "all": 3},
-    "CC1.5": {"coso": 5, "privacy": 1}, "CC2.1": {"coso": 4, "all": 5},
+    "CC1.1": {"coso": 4, "all": 1},
+    "CC1.2": {"coso": 3, "all": 1},
+    "CC1.3": {"coso": 3, "all": 2, "privacy": 1},
+    "CC1.4": {"coso": 4, "all": 3},
+    "CC1.5": {"coso": 5, "privacy": 1},
+    "CC2.1": {"coso": 4, "all": 5},
     "CC2.2": {"coso": 4, "all": 4, "system": 3, "privacy": 2},
     "CC2.3": {"coso": 5, "system": 4, "confidentiality": 1, "privacy": 2},
-    "CC3.1": {"coso": 15, "all": 1}, "CC3.2": {"coso": 5, "all": 4},
-    "CC3.3": {"coso": 4, "all": 1}, "CC3.4": {"coso": 3, "all": 3},
-    "CC4.1": {"coso": 7, "all": 1}, "CC4.2": {"coso": 3}, "CC5.1": {"coso": 6},
-    "CC5.2": {"coso": 4}, "CC5.3": {"coso": 6},
-    "CC6.1": {"all": 11, "confidentiality": 1, "privacy": 1}, "CC6.2": {"all": 3},
-    "CC6.3": {"all": 4}, "CC6.4": {"all": 4}, "CC6.5": {"all": 1}, "CC6.6": {"all": 4},
-    "CC6.7": {"all": 4}, "CC6.8": {"all": 5}, "CC7.1": {"all": 5}, "CC7.2": {"all": 4},
+    "CC3.1": {"coso": 15, "all": 1},
+    "CC3.2": {"coso": 5, "all": 4},
+    "CC3.3": {"coso": 4, "all": 1},
+    "CC3.4": {"coso": 3, "all": 3},
+    "CC4.1": {"coso": 7, "all": 1},
+    "CC4.2": {"coso": 3},
+    "CC5.1": {"coso": 6},
+    "CC5.2": {"coso": 4},
+    "CC5.3": {"coso": 6},
+    "CC6.1": {"all": 11, "confidentiality": 1, "privacy": 1},
+    "CC6.2": {"all": 3},
+    "CC6.3": {"all": 4},
+    "CC6.4": {"all": 4},
+    "CC6.5": {"all": 1},
+    "CC6.6": {"all": 4},
+    "CC6.7": {"all": 4},
+    "CC6.8": {"all": 5},
+    "CC7.1": {"all": 5},
+    "CC7.2": {"all": 4},
     "CC7.3": {"all": 3, "confidentiality": 2, "privacy": 2},
-    "CC7.4": {"all": 11, "privacy": 3}, "CC7.5": {"all": 6},
+    "CC7.4": {"all": 11, "privacy": 3},
+    "CC7.5": {"all": 6},
     "CC8.1": {"all": 14, "availability": 1, "confidentiality": 1, "privacy": 2},
-    "CC9.1": {"all": 2}, "CC9.2": {"all": 9, "confidentiality": 2, "privacy": 2},
-    "A1.1": {"availability": 3}, "A1.2": {"availability": 11}, "A1.3": {"availability": 2},
-    "C1.1": {"confidentiality": 3}, "C1.2": {"confidentiality": 2},
-    "PI1.1": {"processing_integrity": 3}, "PI1.2": {"processing_integrity": 3},
-    "PI1.3": {"processing_integrity": 5}, "PI1.4": {"processing_integrity": 4},
+    "CC9.1": {"all": 2},
+    "CC9.2": {"all": 9, "confidentiality": 2, "privacy": 2},
+    "A1.1": {"availability": 3},
+    "A1.2": {"availability": 11},
+    "A1.3": {"availability": 2},
+    "C1.1": {"confidentiality": 3},
+    "C1.2": {"confidentiality": 2},
+    "PI1.1": {"processing_integrity": 3},
+    "PI1.2": {"processing_integrity": 3},
+    "PI1.3": {"processing_integrity": 5},
+    "PI1.4": {"processing_integrity": 4},
     "PI1.5": {"processing_integrity": 4},
-    "P1.1": {"privacy": 7}, "P2.1": {"privacy": 6}, "P3.1": {"privacy": 4},
-    "P3.2": {"privacy": 2}, "P4.1": {"privacy": 1}, "P4.2": {"privacy": 2},
-    "P4.3": {"privacy": 3}, "P5.1": {"privacy": 5}, "P5.2": {"privacy": 4},
-    "P6.1": {"privacy": 4}, "P6.2": {"privacy": 1}, "P6.3": {"privacy": 1},
-    "P6.4": {"privacy": 3}, "P6.5": {"privacy": 2}, "P6.6": {"privacy": 2},
-    "P6.7": {"privacy": 3}, "P7.1": {"privacy": 2}, "P8.1": {"privacy": 6},
+    "P1.1": {"privacy": 7},
+    "P2.1": {"privacy": 6},
+    "P3.1": {"privacy": 4},
+    "P3.2": {"privacy": 2},
+    "P4.1": {"privacy": 1},
+    "P4.2": {"privacy": 2},
+    "P4.3": {"privacy": 3},
+    "P5.1": {"privacy": 5},
+    "P5.2": {"privacy": 4},
+    "P6.1": {"privacy": 4},
+    "P6.2": {"privacy": 1},
+    "P6.3": {"privacy": 1},
+    "P6.4": {"privacy": 3},
+    "P6.5": {"privacy": 2},
+    "P6.6": {"privacy": 2},
+    "P6.7": {"privacy": 3},
+    "P7.1": {"privacy": 2},
+    "P8.1": {"privacy": 6},
 }
-EXPECTED_SERIES = {"CC1": 28, "CC2": 34, "CC3": 36, "CC4": 11, "CC5": 16, "CC6": 38, "CC7": 36,
-                   "CC8": 18, "CC9": 15, "A1": 16, "C1": 5, "PI1": 19, "P": 58}
+EXPECTED_SERIES = {
+    "CC1": 28,
+    "CC2": 34,
+    "CC3": 36,
+    "CC4": 11,
+    "CC5": 16,
+    "CC6": 38,
+    "CC7": 36,
+    "CC8": 18,
+    "CC9": 15,
+    "A1": 16,
+    "C1": 5,
+    "PI1": 19,
+    "P": 58,
+}
 
 
 def test_soc2_has_61_criteria_and_330_points_of_focus() -> None:
@@ -70,8 +117,12 @@ def test_soc2_series_totals_match_the_reference() -> None:
 
 def test_privacy_role_markers_total_40_both_15_controller_3_processor() -> None:
     soc2 = load_catalog().framework("soc2")
-    roles = Counter(p.privacy_role.value for c in soc2.criteria for p in c.points_of_focus
-                    if p.privacy_role is not None)
+    roles = Counter(
+        p.privacy_role.value
+        for c in soc2.criteria
+        for p in c.points_of_focus
+        if p.privacy_role is not None
+    )
     assert roles == {"both": 40, "controller": 15, "processor": 3}
 
 
@@ -137,7 +188,7 @@ def test_missing_field_is_named_with_the_entry(catalog_copy: Path) -> None:
 
 def test_wrong_count_fails_the_load(catalog_copy: Path) -> None:
     _edit_soc2(catalog_copy, lambda fw: fw["criteria"][0]["points_of_focus"].pop())
-    with pytest.raises(CatalogError, match="expected_counts.points_of_focus.*329"):
+    with pytest.raises(CatalogError, match=r"expected_counts\.points_of_focus.*329"):
         load_catalog(base_dir=catalog_copy)
 
 
@@ -163,14 +214,27 @@ def test_invalid_utf8_is_refused(catalog_copy: Path) -> None:
 
 def test_control_mapping_to_unknown_criterion_is_named(catalog_copy: Path) -> None:
     (catalog_copy / "controls").mkdir()
-    (catalog_copy / "controls" / "mine.yaml").write_text(yaml.safe_dump({
-        "schema_version": 1,
-        "controls": [{
-            "id": "MY-01", "title": "Mine", "family": "custom", "description": "d",
-            "owner_role": "CTO", "nature": "manual", "frequency": "annual", "evidence": ["e"],
-            "guidance": "g", "maps": {"soc2": {"CC6.1": "subset"}, "iso27001": {"A.9.9": "equal"}},
-        }],
-    }))
+    (catalog_copy / "controls" / "mine.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "schema_version": 1,
+                "controls": [
+                    {
+                        "id": "MY-01",
+                        "title": "Mine",
+                        "family": "custom",
+                        "description": "d",
+                        "owner_role": "CTO",
+                        "nature": "manual",
+                        "frequency": "annual",
+                        "evidence": ["e"],
+                        "guidance": "g",
+                        "maps": {"soc2": {"CC6.1": "subset"}, "iso27001": {"A.9.9": "equal"}},
+                    }
+                ],
+            }
+        )
+    )
     with pytest.raises(CatalogError) as err:
         load_catalog(base_dir=catalog_copy)
     assert err.value.path.endswith("mine.yaml")
@@ -181,17 +245,31 @@ def test_control_mapping_to_unknown_criterion_is_named(catalog_copy: Path) -> No
 def test_users_can_add_their_own_framework(tmp_path: Path) -> None:
     extra = tmp_path / "extra"
     (extra / "frameworks").mkdir(parents=True)
-    (extra / "frameworks" / "inhouse.yaml").write_text(yaml.safe_dump({
-        "schema_version": 1,
-        "framework": {
-            "id": "inhouse", "name": "In-house baseline", "version": "1", "publisher": "Us",
-            "description": "Our own rules.",
-            "categories": [{"id": "core", "name": "Core", "always_in_scope": True}],
-            "groups": [{"id": "G1", "name": "Basics"}],
-            "criteria": [{"id": "B-1", "group": "G1", "category": "core", "title": "Backups",
-                          "statement": "Back up nightly."}],
-        },
-    }))
+    (extra / "frameworks" / "inhouse.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "schema_version": 1,
+                "framework": {
+                    "id": "inhouse",
+                    "name": "In-house baseline",
+                    "version": "1",
+                    "publisher": "Us",
+                    "description": "Our own rules.",
+                    "categories": [{"id": "core", "name": "Core", "always_in_scope": True}],
+                    "groups": [{"id": "G1", "name": "Basics"}],
+                    "criteria": [
+                        {
+                            "id": "B-1",
+                            "group": "G1",
+                            "category": "core",
+                            "title": "Backups",
+                            "statement": "Back up nightly.",
+                        }
+                    ],
+                },
+            }
+        )
+    )
     catalog = load_catalog([extra])
     assert catalog.framework("inhouse").criteria[0].id == "B-1"
     assert "soc2" in catalog.frameworks

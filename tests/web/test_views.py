@@ -88,8 +88,9 @@ def test_switcher_refuses_a_workspace_the_user_is_not_in(
 
 
 def test_switcher_does_not_redirect_off_site(signed_in: Client) -> None:
-    response = signed_in.post("/workspace/switch/", {"workspace": "acme",
-                                                      "next": "https://evil.example/"})
+    response = signed_in.post(
+        "/workspace/switch/", {"workspace": "acme", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 

@@ -22,8 +22,19 @@ ENV_PREFIX = "ATTESTLY_"
 
 # Values people paste from examples. Refused as a secret outside demo mode.
 PLACEHOLDER_SECRETS = frozenset(
-    {"", "changeme", "change-me", "change_me", "secret", "password", "placeholder", "insecure",
-     "django-insecure", "xxx", "todo"}
+    {
+        "",
+        "changeme",
+        "change-me",
+        "change_me",
+        "secret",
+        "password",
+        "placeholder",
+        "insecure",
+        "django-insecure",
+        "xxx",
+        "todo",
+    }
 )
 
 
@@ -159,9 +170,9 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
                 raise OptionsError(f"{file_key}: cannot read {path} ({exc.strerror})") from exc
         elif key in env:
             raw = env[key]
-            values[name] = [p.strip() for p in raw.split(",") if p.strip()] if (
-                name in _LIST_FIELDS
-            ) else raw
+            values[name] = (
+                [p.strip() for p in raw.split(",") if p.strip()] if (name in _LIST_FIELDS) else raw
+            )
     return values
 
 
@@ -211,10 +222,13 @@ def resolve_secret_key(options: Options) -> str:
             f"{options.secret_key_path}; run `attestly init` or set the option"
         )
     if not options.demo and (
-        key.lower() in PLACEHOLDER_SECRETS or key.lower().startswith("django-insecure") or len(key) < 32
+        key.lower() in PLACEHOLDER_SECRETS
+        or key.lower().startswith("django-insecure")
+        or len(key) < 32
     ):
         raise OptionsError(
             f"ATTESTLY_SECRET_KEY: the key from {source} is a placeholder or shorter than 32 "
-            "characters; generate one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            "characters; generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
         )
     return key

@@ -83,8 +83,9 @@ def database_settings(options: Any) -> dict[str, Any]:
         db["ATOMIC_REQUESTS"] = False
         return dict(db)
     path = (
-        options.database_url.removeprefix("sqlite:///") if options.database_url else
-        str(options.sqlite_path)
+        options.database_url.removeprefix("sqlite:///")
+        if options.database_url
+        else str(options.sqlite_path)
     )
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -186,4 +187,3 @@ LOGGING = {
     "root": {"handlers": ["default"], "level": OPTIONS.log_level},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-

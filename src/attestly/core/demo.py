@@ -37,18 +37,21 @@ def do_seed_demo() -> DemoLogin:
     with transaction.atomic():
         user = User.objects.filter(username=DEMO_USERNAME).first()
         if user is None:
-            user = do_create_user(actor=None, username=DEMO_USERNAME, email=DEMO_EMAIL,
-                                  password=password)
+            user = do_create_user(
+                actor=None, username=DEMO_USERNAME, email=DEMO_EMAIL, password=password
+            )
         else:
             do_set_password(actor=None, user=user, password=password)
         workspace = Workspace.objects.filter(slug=DEMO_WORKSPACE).first()
         if workspace is None:
-            workspace = do_create_workspace(actor=user, slug=DEMO_WORKSPACE,
-                                            name="Demo Company", owner=user)
+            workspace = do_create_workspace(
+                actor=user, slug=DEMO_WORKSPACE, name="Demo Company", owner=user
+            )
         else:
             do_set_membership(actor=None, workspace=workspace, user=user, role=Role.OWNER)
         soc2 = Framework.objects.get(slug="soc2")
         do_adopt_framework(actor=user, workspace=workspace, framework=soc2, categories=DEMO_SCOPE)
-        _token, key = do_create_api_token(actor=user, user=user, name="demo token",
-                                          scope=TokenScope.WRITE)
+        _token, key = do_create_api_token(
+            actor=user, user=user, name="demo token", scope=TokenScope.WRITE
+        )
     return DemoLogin(username=DEMO_USERNAME, password=password, token=key, workspace=workspace)

@@ -40,33 +40,56 @@ def do_sync_catalog(*, actor: User | None, catalog: Catalog) -> SyncReport:
                 continue
             _replace_framework(spec, digest, catalog.sources.get("framework:" + slug, ""))
             changed.append(slug)
-            audit.record(actor=actor, action="catalog.sync_framework", workspace=None,
-                         object_type="frameworks.framework", object_id=slug, object_repr=spec.name,
-                         before={"hash": existing.content_hash} if existing else None,
-                         after={"hash": digest, "criteria": len(spec.criteria)})
+            audit.record(
+                actor=actor,
+                action="catalog.sync_framework",
+                workspace=None,
+                object_type="frameworks.framework",
+                object_id=slug,
+                object_repr=spec.name,
+                before={"hash": existing.content_hash} if existing else None,
+                after={"hash": digest, "criteria": len(spec.criteria)},
+            )
     return SyncReport(changed=changed, unchanged=unchanged)
 
 
 def _replace_framework(spec: FrameworkSpec, digest: str, source: str) -> Framework:
     framework, _ = Framework.objects.update_or_create(
         slug=spec.id,
-        defaults={"name": spec.name, "version": spec.version, "publisher": spec.publisher,
-                  "description": spec.description, "source": source, "content_hash": digest},
+        defaults={
+            "name": spec.name,
+            "version": spec.version,
+            "publisher": spec.publisher,
+            "description": spec.description,
+            "source": source,
+            "content_hash": digest,
+        },
     )
     categories = {}
     for pos, cat in enumerate(spec.categories):
         categories[cat.id], _ = Category.objects.update_or_create(
-            framework=framework, slug=cat.id,
-            defaults={"name": cat.name, "description": cat.description or "",
-                      "always_in_scope": cat.always_in_scope, "position": pos},
+            framework=framework,
+            slug=cat.id,
+            defaults={
+                "name": cat.name,
+                "description": cat.description or "",
+                "always_in_scope": cat.always_in_scope,
+                "position": pos,
+            },
         )
     Category.objects.filter(framework=framework).exclude(slug__in=categories).delete()
     groups: dict[str, CriterionGroup] = {}
     for pos, g in enumerate(spec.groups):
         groups[g.id], _ = CriterionGroup.objects.update_or_create(
-            framework=framework, ref=g.id,
-            defaults={"name": g.name, "category": categories.get(g.category or ""),
-                      "coso_component": g.coso_component or "", "position": pos, "parent": None},
+            framework=framework,
+            ref=g.id,
+            defaults={
+                "name": g.name,
+                "category": categories.get(g.category or ""),
+                "coso_component": g.coso_component or "",
+                "position": pos,
+                "parent": None,
+            },
         )
     for g in spec.groups:
         if g.parent:
@@ -74,18 +97,30 @@ def _replace_framework(spec: FrameworkSpec, digest: str, source: str) -> Framewo
     kept_refs = []
     for pos, c in enumerate(spec.criteria):
         criterion, _ = Criterion.objects.update_or_create(
-            framework=framework, ref=c.id,
-            defaults={"key": f"{spec.id}:{c.id}", "group": groups[c.group],
-                      "category": categories[c.category], "title": c.title,
-                      "statement": c.statement, "coso_principle": c.coso_principle,
-                      "position": pos},
+            framework=framework,
+            ref=c.id,
+            defaults={
+                "key": f"{spec.id}:{c.id}",
+                "group": groups[c.group],
+                "category": categories[c.category],
+                "title": c.title,
+                "statement": c.statement,
+                "coso_principle": c.coso_principle,
+                "position": pos,
+            },
         )
         kept_refs.append(c.id)
         PointOfFocus.objects.filter(criterion=criterion).delete()
         PointOfFocus.objects.bulk_create(
-            PointOfFocus(criterion=criterion, ref=p.id, scope=p.scope.value,
-                         privacy_role=p.privacy_role.value if p.privacy_role else "",
-                         goods_only=p.goods_only, text=p.text, position=i)
+            PointOfFocus(
+                criterion=criterion,
+                ref=p.id,
+                scope=p.scope.value,
+                privacy_role=p.privacy_role.value if p.privacy_role else "",
+                goods_only=p.goods_only,
+                text=p.text,
+                position=i,
+            )
             for i, p in enumerate(c.points_of_focus)
         )
     Criterion.objects.filter(framework=framework).exclude(ref__in=kept_refs).delete()

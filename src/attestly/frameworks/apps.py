@@ -13,5 +13,6 @@ class FrameworksConfig(AppConfig):
 
         from attestly.frameworks.signals import sync_catalog_after_migrate
 
-        post_migrate.connect(sync_catalog_after_migrate, sender=self,
-                             dispatch_uid="attestly.frameworks.sync_catalog")
+        post_migrate.connect(
+            sync_catalog_after_migrate, sender=self, dispatch_uid="attestly.frameworks.sync_catalog"
+        )

@@ -42,7 +42,9 @@ class Category(models.Model):
         ordering = ["framework", "position"]
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(fields=["framework", "slug"], name="category_slug_per_framework")
+            models.UniqueConstraint(
+                fields=["framework", "slug"], name="category_slug_per_framework"
+            )
         ]
 
     def __str__(self) -> str:
@@ -55,10 +57,12 @@ class CriterionGroup(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="groups")
     ref = models.CharField(max_length=40)
     name = models.CharField(max_length=200)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="children")
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     coso_component = models.CharField(max_length=40, blank=True)
     position = models.PositiveIntegerField()
 
@@ -102,8 +106,9 @@ class Criterion(models.Model):
 class PointOfFocus(models.Model):
     """An aspect of a criterion the auditor looks at. Scope says when it applies."""
 
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE,
-                                  related_name="points_of_focus")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="points_of_focus"
+    )
     ref = models.CharField(max_length=48)
     scope = models.CharField(max_length=24)
     privacy_role = models.CharField(max_length=16, blank=True)

@@ -16,6 +16,10 @@ def list_frameworks() -> QuerySet[Framework]:
 
 def list_criteria() -> QuerySet[Criterion]:
     """Criteria with framework, group, category and points of focus in a fixed number of queries."""
-    return Criterion.objects.select_related("framework", "group", "category").prefetch_related(
-        Prefetch("points_of_focus", queryset=PointOfFocus.objects.order_by("position"))
-    ).order_by("framework__slug", "position")
+    return (
+        Criterion.objects.select_related("framework", "group", "category")
+        .prefetch_related(
+            Prefetch("points_of_focus", queryset=PointOfFocus.objects.order_by("position"))
+        )
+        .order_by("framework__slug", "position")
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.db import models
 
 from attestly.core.models import Workspace
@@ -19,7 +17,7 @@ class FrameworkAdoption(models.Model):
     categories = models.ManyToManyField(Category, related_name="+")
     adopted_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[WorkspaceScopedManager[FrameworkAdoption]] = WorkspaceScopedManager()
+    objects = WorkspaceScopedManager["FrameworkAdoption"]()
 
     class Meta:
         ordering = ["workspace", "framework__slug"]

@@ -14,7 +14,7 @@ from factory.django import DjangoModelFactory
 from attestly.accounts.models import ApiToken, TokenScope, User, hash_token
 from attestly.core.models import Membership, Role, Workspace
 
-TEST_PASSWORD = "correct horse battery staple 42"
+TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105 - tests only
 
 
 class UserFactory(DjangoModelFactory):
@@ -51,13 +51,21 @@ class MembershipFactory(DjangoModelFactory):
     role = Role.OWNER
 
 
-def make_token(user: User, *, scope: str = TokenScope.WRITE, workspace: Workspace | None = None,
-               **fields: Any) -> tuple[ApiToken, str]:
+def make_token(
+    user: User, *, scope: str = TokenScope.WRITE, workspace: Workspace | None = None, **fields: Any
+) -> tuple[ApiToken, str]:
     """A usable API token and its key, made without going through the audited action."""
     import secrets
 
     lookup = secrets.token_hex(6)
     key = f"{ApiToken.PREFIX}{lookup}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(user=user, workspace=workspace, name="test", lookup=lookup,
-                                    key_hash=hash_token(key), scope=scope, **fields)
+    token = ApiToken.objects.create(
+        user=user,
+        workspace=workspace,
+        name="test",
+        lookup=lookup,
+        key_hash=hash_token(key),
+        scope=scope,
+        **fields,
+    )
     return token, key
