@@ -67,7 +67,7 @@ def test_unknown_filter_is_400_with_detail(
     "path",
     [
         "/api/v1/criteria/soc2:CC99.9/",
-        "/api/v1/criteria/%00%ff/",
+        "/api/v1/criteria/%ff%fe/",
         "/api/v1/criteria/' OR 1=1--/",
         "/api/v1/frameworks/nope/",
         "/api/v1/no-such-endpoint/",
@@ -103,3 +103,19 @@ def test_list_queries_do_not_grow_with_page_size(
     client = api_client_for(alice)
     with django_assert_max_num_queries(8):  # type: ignore[attr-defined]
         client.get("/api/v1/criteria/", {"page_size": 300})
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/criteria/%00/", {}),
+        ("/api/v1/criteria/", {"framework": "soc2\x00"}),
+        ("/api/v1/criteria/", {"search": "a\x00b"}),
+    ],
+)
+def test_nul_bytes_are_400_not_500(
+    alice: User, api_client_for: Callable[..., APIClient], path: str, params: dict[str, str]
+) -> None:
+    response = api_client_for(alice).get(path, params)
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
