@@ -121,3 +121,14 @@ def test_static_assets_are_served_locally(signed_in: Client) -> None:
 
 def test_healthz() -> None:
     assert Client().get("/healthz").json() == {"status": "ok"}
+
+
+def test_scope_tags_read_as_words(signed_in: Client) -> None:
+    page = signed_in.get("/criteria/soc2:CC2.2/").content.decode()
+    assert "All engagements" in page
+    assert "System-level" in page
+
+
+def test_soc2_is_listed_first(signed_in: Client) -> None:
+    page = signed_in.get("/frameworks/").content.decode()
+    assert page.index("SOC 2 Trust Services Criteria") < page.index("ISO/IEC 27001:2022")

@@ -103,6 +103,17 @@ class Criterion(models.Model):
         return f"{self.ref} {self.title}"
 
 
+SCOPE_LABELS = {
+    "coso": "COSO",
+    "all": "All engagements",
+    "system": "System-level",
+    "availability": "Availability",
+    "confidentiality": "Confidentiality",
+    "processing_integrity": "Processing integrity",
+    "privacy": "Privacy",
+}
+
+
 class PointOfFocus(models.Model):
     """An aspect of a criterion the auditor looks at. Scope says when it applies."""
 
@@ -125,3 +136,7 @@ class PointOfFocus(models.Model):
 
     def __str__(self) -> str:
         return self.ref
+
+    @property
+    def scope_label(self) -> str:
+        return SCOPE_LABELS.get(self.scope, self.scope)
