@@ -1,0 +1,42 @@
+"""The explorer in a real browser: sign in, then live search through HTMX."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from attestly.accounts.models import User
+from attestly.testing.factories import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/frameworks/")
+
+
+def test_sign_in_and_search_the_soc2_criteria(page: Any, live_server: Any, alice: User) -> None:
+    sign_in(page, live_server.url, "alice")
+    page.click("text=SOC 2 Trust Services Criteria")
+    expect(page.locator("#criteria tbody tr")).to_have_count(61)
+    page.fill("#q", "insurance")
+    expect(page.locator("#criteria tbody tr")).to_have_count(1)
+    assert "CC9.1" in page.inner_text("#criteria")
+    assert "q=insurance" in page.url  # the search is in the address, so it can be shared
+    page.select_option("#category", "availability")
+    page.fill("#q", "")
+    expect(page.locator("#criteria tbody tr")).to_have_count(3)
+
+
+def test_wrong_password_is_refused_in_the_browser(page: Any, live_server: Any, alice: User) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "not the password")
+    page.click("button[type=submit]")
+    assert page.locator("[role=alert]").inner_text().startswith("That user name and password")
