@@ -43,8 +43,10 @@ def migrate_and_sync() -> list[str]:
     except CatalogError as exc:
         raise fail(f"catalog: {exc}") from None
     notes = [f"applied {len(applied)} migrations" if applied else "database schema up to date"]
-    if report.changed:
-        notes.append(f"loaded frameworks: {', '.join(report.changed)}")
+    from attestly.frameworks.models import Framework
+
+    loaded = ", ".join(Framework.objects.order_by("slug").values_list("slug", flat=True))
+    notes.append(f"catalog loaded: {loaded}")
     return notes
 
 
