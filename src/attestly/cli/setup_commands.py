@@ -39,7 +39,7 @@ def migrate_and_sync() -> list[str]:
     except MigrationFailed as exc:
         raise fail(str(exc)) from None
     try:
-        report = do_sync_catalog(actor=None, catalog=shipped_catalog())
+        do_sync_catalog(actor=None, catalog=shipped_catalog())
     except CatalogError as exc:
         raise fail(f"catalog: {exc}") from None
     notes = [f"applied {len(applied)} migrations" if applied else "database schema up to date"]
