@@ -1,0 +1,78 @@
+"""Scoped reads of workspace controls and library controls, free of N+1 queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from attestly.controls.models import Control, ControlMapping
+from attestly.frameworks.models import Criterion, LibraryControl, LibraryControlMapping
+
+
+def list_controls() -> QuerySet[Control]:
+    """Controls with workspace, owner, template and mapped criteria in four queries."""
+    return Control.objects.select_related("workspace", "owner", "library_control").prefetch_related(
+        Prefetch("mappings", queryset=ControlMapping.objects.select_related(
+            "criterion__framework", "criterion__category").order_by(
+            "criterion__framework__slug", "criterion__position"))
+    ).order_by("workspace__slug", "ref")
+
+
+def list_library_controls() -> QuerySet[LibraryControl]:
+    return LibraryControl.objects.prefetch_related(
+        Prefetch("mappings", queryset=LibraryControlMapping.objects.select_related(
+            "criterion__framework", "criterion__category").order_by(
+            "criterion__framework__slug", "criterion__position"))
+    ).order_by("position")
+
+
+def maps_by_framework(mappings: Iterable[Any]) -> dict[str, list[Any]]:
+    """Group prefetched mappings (library or workspace) by framework slug."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for m in mappings:
+        grouped[m.criterion.framework.slug].append(m)
+    return dict(sorted(grouped.items(), key=lambda kv: (kv[0] != "soc2", kv[0])))
+
+
+@dataclass
+class Counterpart:
+    """A criterion of another framework reached through shared controls."""
+
+    criterion: Criterion
+    via: list[str] = field(default_factory=list)  # control refs
+    relationships: dict[str, str] = field(default_factory=dict)  # control ref -> relationship
+
+
+def crosswalk(criterion: Criterion, *, workspace: Any = None) -> dict[str, list[Counterpart]]:
+    """Criteria of every other framework that share a control with `criterion`.
+
+    Uses the library's mappings, or a workspace's own (edited) mappings when given.
+    """
+    if workspace is None:
+        pairs = LibraryControlMapping.objects.filter(
+            control__mappings__criterion=criterion).select_related(
+            "control", "criterion__framework")
+        rows = [(m.control.ref, m.relationship, m.criterion) for m in pairs]
+    else:
+        wpairs = ControlMapping.objects.filter(
+            control__workspace=workspace, control__retired_at__isnull=True,
+            control__mappings__criterion=criterion).select_related(
+            "control", "criterion__framework")
+        rows = [(m.control.ref, m.relationship, m.criterion) for m in wpairs]
+    found: dict[int, Counterpart] = {}
+    for ref, relationship, other in rows:
+        if other.framework_id == criterion.framework_id:
+            continue
+        cp = found.setdefault(other.pk, Counterpart(other))
+        if ref not in cp.relationships:
+            cp.via.append(ref)
+            cp.relationships[ref] = relationship
+    grouped: dict[str, list[Counterpart]] = defaultdict(list)
+    for cp in sorted(found.values(), key=lambda c: (c.criterion.framework.slug,
+                                                    c.criterion.position)):
+        grouped[cp.criterion.framework.slug].append(cp)
+    return dict(grouped)
