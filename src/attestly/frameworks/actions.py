@@ -83,12 +83,15 @@ def _sync_controls(catalog: Catalog, *, force: bool) -> tuple[int, int, int]:
     criterion_ids = dict(Criterion.objects.values_list("key", "pk"))
     sources = catalog.sources
     changed = unchanged = 0
+    moved: list[LibraryControl] = []
     for pos, (ref, spec) in enumerate(catalog.controls.items()):
         digest = control_hash(spec)
         existing = stored.get(ref)
-        if not force and existing is not None and existing.content_hash == digest \
-                and existing.position == pos:
+        if not force and existing is not None and existing.content_hash == digest:
             unchanged += 1
+            if existing.position != pos:  # a control before it came or went: only reorder
+                existing.position = pos
+                moved.append(existing)
             continue
         control, _ = LibraryControl.objects.update_or_create(
             ref=ref,
@@ -106,6 +109,7 @@ def _sync_controls(catalog: Catalog, *, force: bool) -> tuple[int, int, int]:
             for fid, targets in spec.maps.items() for cref, rel in targets.items()
         )
         changed += 1
+    LibraryControl.objects.bulk_update(moved, ["position"], batch_size=500)
     gone = len(set(stored) - set(catalog.controls))
     if gone:
         LibraryControl.objects.exclude(ref__in=list(catalog.controls)).delete()
