@@ -28,8 +28,17 @@ def test_catalog_controls_json_lists_at_least_120_covering_every_soc2_criterion(
     assert covered == {c.id for c in shipped_catalog().criteria("soc2")}
     assert all(c["soc2"] for c in controls)
     first = controls[0]
-    assert set(first) >= {"id", "title", "description", "owner_role", "nature", "frequency",
-                          "evidence", "guidance", "maps"}
+    assert set(first) >= {
+        "id",
+        "title",
+        "description",
+        "owner_role",
+        "nature",
+        "frequency",
+        "evidence",
+        "guidance",
+        "maps",
+    }
 
 
 def test_catalog_controls_filters() -> None:

@@ -22,14 +22,17 @@ runner = CliRunner()
 @pytest.fixture
 def ready_acme(acme: Workspace) -> Workspace:
     FrameworkAdoptionFactory(workspace=acme)
-    ControlMappingFactory(control=ControlFactory(workspace=acme, status="implemented"),
-                          criterion=criterion("soc2:CC6.1"))
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, status="implemented"),
+        criterion=criterion("soc2:CC6.1"),
+    )
     return acme
 
 
 def test_readiness_json(ready_acme: Workspace) -> None:
-    result = runner.invoke(app, ["readiness", "--workspace", "acme", "--framework", "soc2",
-                                 "--format", "json"])
+    result = runner.invoke(
+        app, ["readiness", "--workspace", "acme", "--framework", "soc2", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     [payload] = json.loads(result.stdout)
     rows = {r["ref"]: r for r in payload["criteria"]}
@@ -39,8 +42,9 @@ def test_readiness_json(ready_acme: Workspace) -> None:
 
 
 def test_readiness_table_lists_criteria_when_a_framework_is_named(ready_acme: Workspace) -> None:
-    result = runner.invoke(app, ["readiness", "-w", "acme", "--framework", "soc2"],
-                           env={"COLUMNS": "160"})
+    result = runner.invoke(
+        app, ["readiness", "-w", "acme", "--framework", "soc2"], env={"COLUMNS": "160"}
+    )
     assert result.exit_code == 0, result.output
     assert "3.0%" in result.stdout
     assert "CC6.1" in result.stdout

@@ -15,13 +15,26 @@ runner = CliRunner()
 
 
 def test_scope_set_adopts_and_show_lists(acme: Workspace) -> None:
-    result = runner.invoke(app, ["scope", "set", "--workspace", "acme", "--framework", "soc2",
-                                 "--categories", "security,availability"])
+    result = runner.invoke(
+        app,
+        [
+            "scope",
+            "set",
+            "--workspace",
+            "acme",
+            "--framework",
+            "soc2",
+            "--categories",
+            "security,availability",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "soc2 in scope: security, availability" in result.stdout
     adoption = FrameworkAdoption.objects.get(workspace=acme)
     assert sorted(adoption.categories.values_list("slug", flat=True)) == [
-        "availability", "security"]
+        "availability",
+        "security",
+    ]
     created = Control.objects.filter(workspace=acme).count()
     assert f"{created} controls created" in result.stdout
     shown = runner.invoke(app, ["scope", "show", "-w", "acme", "--format", "json"])
@@ -29,9 +42,19 @@ def test_scope_set_adopts_and_show_lists(acme: Workspace) -> None:
 
 
 def test_scope_set_iso_after_soc2_reuses_controls(acme: Workspace) -> None:
-    runner.invoke(app, ["scope", "set", "-w", "acme", "--framework", "soc2",
-                        "--categories", "security,availability,confidentiality,"
-                                        "processing_integrity,privacy"])
+    runner.invoke(
+        app,
+        [
+            "scope",
+            "set",
+            "-w",
+            "acme",
+            "--framework",
+            "soc2",
+            "--categories",
+            "security,availability,confidentiality,processing_integrity,privacy",
+        ],
+    )
     count = Control.objects.filter(workspace=acme).count()
     result = runner.invoke(app, ["scope", "set", "-w", "acme", "--framework", "iso27001"])
     assert result.exit_code == 0, result.output
@@ -43,8 +66,9 @@ def test_scope_errors_are_plain(acme: Workspace) -> None:
     unknown_ws = runner.invoke(app, ["scope", "show", "-w", "nope"])
     assert unknown_ws.exit_code == 2
     assert "no workspace 'nope'" in unknown_ws.stderr
-    bad_cat = runner.invoke(app, ["scope", "set", "-w", "acme", "--framework", "soc2",
-                                  "--categories", "speed"])
+    bad_cat = runner.invoke(
+        app, ["scope", "set", "-w", "acme", "--framework", "soc2", "--categories", "speed"]
+    )
     assert bad_cat.exit_code == 2
     assert "Unknown soc2 categories: speed" in bad_cat.stderr
     none_yet = runner.invoke(app, ["scope", "show", "-w", "acme"])
@@ -53,12 +77,24 @@ def test_scope_errors_are_plain(acme: Workspace) -> None:
 
 def test_scope_exclude_needs_reason_then_include(acme: Workspace) -> None:
     runner.invoke(app, ["scope", "set", "-w", "acme", "--framework", "soc2"])
-    blank = runner.invoke(app, ["scope", "exclude", "-w", "acme", "--criterion", "CC6.4",
-                                "--reason", " "])
+    blank = runner.invoke(
+        app, ["scope", "exclude", "-w", "acme", "--criterion", "CC6.4", "--reason", " "]
+    )
     assert blank.exit_code == 2
     assert CriterionExclusion.objects.count() == 0
-    ok = runner.invoke(app, ["scope", "exclude", "-w", "acme", "--criterion", "soc2:CC6.4",
-                             "--reason", "Remote company"])
+    ok = runner.invoke(
+        app,
+        [
+            "scope",
+            "exclude",
+            "-w",
+            "acme",
+            "--criterion",
+            "soc2:CC6.4",
+            "--reason",
+            "Remote company",
+        ],
+    )
     assert ok.exit_code == 0, ok.output
     shown = runner.invoke(app, ["scope", "show", "-w", "acme", "--format", "json"])
     assert json.loads(shown.stdout)[0]["not_applicable"] == ["CC6.4: Remote company"]

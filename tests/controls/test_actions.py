@@ -24,18 +24,26 @@ def _entries(workspace: Workspace) -> int:
     return AuditEntry.objects.filter(workspace=workspace).count()
 
 
-def test_create_from_scratch_with_mappings_is_one_audited_write(acme: Workspace, alice: User
-                                                                ) -> None:
+def test_create_from_scratch_with_mappings_is_one_audited_write(
+    acme: Workspace, alice: User
+) -> None:
     control = do_create_control(
-        actor=alice, workspace=acme, title="  Quarterly firewall rule review ", owner=alice,
-        nature="manual", frequency="quarterly", evidence=["Signed review"],
+        actor=alice,
+        workspace=acme,
+        title="  Quarterly firewall rule review ",
+        owner=alice,
+        nature="manual",
+        frequency="quarterly",
+        evidence=["Signed review"],
         mappings=[(criterion("soc2:CC6.6"), "subset"), (criterion("iso27001:A.8.20"), "equal")],
     )
     assert control.ref == "CUS-01"
     assert control.title == "Quarterly firewall rule review"
     assert control.library_control is None
     assert sorted(control.mappings.values_list("criterion__key", "relationship")) == [
-        ("iso27001:A.8.20", "equal"), ("soc2:CC6.6", "subset")]
+        ("iso27001:A.8.20", "equal"),
+        ("soc2:CC6.6", "subset"),
+    ]
     entry = AuditEntry.objects.get(workspace=acme)
     assert entry.action == "control.create"
     assert entry.after["owner"] == "alice"
@@ -57,8 +65,13 @@ def test_owner_from_another_workspace_is_refused_and_nothing_is_saved(
     acme: Workspace, alice: User, mallory: User
 ) -> None:
     with pytest.raises(ValidationError, match="mallory is not a member of the acme workspace"):
-        do_create_control(actor=alice, workspace=acme, title="X", owner=mallory,
-                          mappings=[(criterion("soc2:CC6.1"), "subset")])
+        do_create_control(
+            actor=alice,
+            workspace=acme,
+            title="X",
+            owner=mallory,
+            mappings=[(criterion("soc2:CC6.1"), "subset")],
+        )
     assert Control.objects.filter(workspace=acme).count() == 0
     assert ControlMapping.objects.count() == 0
     assert _entries(acme) == 0
@@ -73,11 +86,13 @@ def test_not_applicable_without_reason_is_refused(acme: Workspace, alice: User) 
     assert _entries(acme) == 0
 
 
-def test_not_applicable_with_reason_is_kept_and_cleared_on_return(acme: Workspace, alice: User
-                                                                  ) -> None:
+def test_not_applicable_with_reason_is_kept_and_cleared_on_return(
+    acme: Workspace, alice: User
+) -> None:
     control = ControlFactory(workspace=acme)
-    do_update_control(actor=alice, control=control, status="not_applicable",
-                      na_reason="No physical office")
+    do_update_control(
+        actor=alice, control=control, status="not_applicable", na_reason="No physical office"
+    )
     control.refresh_from_db()
     assert (control.status, control.na_reason) == ("not_applicable", "No physical office")
     do_update_control(actor=alice, control=control, status="in_progress")
@@ -117,18 +132,25 @@ def test_retire_and_restore(acme: Workspace, alice: User) -> None:
     control.refresh_from_db()
     assert not control.is_retired
     assert list(AuditEntry.objects.filter(workspace=acme).values_list("action", flat=True)) == [
-        "control.retire", "control.restore"]
+        "control.retire",
+        "control.restore",
+    ]
 
 
 def test_map_changes_relationship_and_unmap_removes(acme: Workspace, alice: User) -> None:
     mapping = ControlMappingFactory(control=ControlFactory(workspace=acme))
-    same = do_map_control(actor=alice, control=mapping.control, criterion=mapping.criterion,
-                          relationship="equal")
+    same = do_map_control(
+        actor=alice, control=mapping.control, criterion=mapping.criterion, relationship="equal"
+    )
     assert same.pk == mapping.pk
     assert same.relationship == "equal"
     with pytest.raises(ValidationError, match="not a valid relationship"):
-        do_map_control(actor=alice, control=mapping.control, criterion=mapping.criterion,
-                       relationship="overlaps")
+        do_map_control(
+            actor=alice,
+            control=mapping.control,
+            criterion=mapping.criterion,
+            relationship="overlaps",
+        )
     do_unmap_control(actor=alice, mapping=same)
     assert ControlMapping.objects.count() == 0
     assert _entries(acme) == 2

@@ -42,8 +42,9 @@ def test_read_token_and_viewer_cannot_write(
 ) -> None:
     control = ControlFactory(workspace=acme)
     url = f"/api/v1/controls/{control.pk}/"
-    read_only = api_client_for(alice, scope="read").patch(url, {"status": "implemented"},
-                                                          format="json")
+    read_only = api_client_for(alice, scope="read").patch(
+        url, {"status": "implemented"}, format="json"
+    )
     assert read_only.status_code == 403
     viewer = api_client_for(bob).patch(url, {"status": "implemented"}, format="json")
     assert viewer.status_code == 403
@@ -53,11 +54,18 @@ def test_read_token_and_viewer_cannot_write(
 
 
 def test_create_from_scratch(acme: Workspace, alice: User, api_client_for: Client) -> None:
-    response = api_client_for(alice).post("/api/v1/controls/", {
-        "workspace": "acme", "title": "Customer data export approval", "owner": "alice",
-        "status": "in_progress", "frequency": "on_event",
-        "mappings": [{"criterion": "soc2:PI1.4", "relationship": "subset"}],
-    }, format="json")
+    response = api_client_for(alice).post(
+        "/api/v1/controls/",
+        {
+            "workspace": "acme",
+            "title": "Customer data export approval",
+            "owner": "alice",
+            "status": "in_progress",
+            "frequency": "on_event",
+            "mappings": [{"criterion": "soc2:PI1.4", "relationship": "subset"}],
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["ref"], body["owner"], body["workspace"]) == ("CUS-01", "alice", "acme")
@@ -75,50 +83,75 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(
     acme: Workspace, alice: User, mallory: User, api_client_for: Client
 ) -> None:
     client = api_client_for(alice)
-    base = {"workspace": "acme", "title": "X",
-            "mappings": [{"criterion": "soc2:CC6.1"}]}
-    _refused(client.post("/api/v1/controls/", {**base, "status": "not_applicable"},
-                         format="json"), "na_reason", "needs a reason")
-    _refused(client.post("/api/v1/controls/", {**base, "owner": "mallory"}, format="json"),
-             "owner", "mallory is not a member of the acme workspace")
-    _refused(client.post("/api/v1/controls/", {**base, "status": "done"}, format="json"),
-             "status", '"done" is not a valid choice')
-    _refused(client.post("/api/v1/controls/", {**base, "workspace": "globex"}, format="json"),
-             "workspace", "No workspace 'globex'")
-    _refused(client.post("/api/v1/controls/", {**base, "mappings": [{"criterion": "soc2:ZZ"}]},
-                         format="json"), "mappings", "Unknown criterion 'soc2:ZZ'")
+    base = {"workspace": "acme", "title": "X", "mappings": [{"criterion": "soc2:CC6.1"}]}
+    _refused(
+        client.post("/api/v1/controls/", {**base, "status": "not_applicable"}, format="json"),
+        "na_reason",
+        "needs a reason",
+    )
+    _refused(
+        client.post("/api/v1/controls/", {**base, "owner": "mallory"}, format="json"),
+        "owner",
+        "mallory is not a member of the acme workspace",
+    )
+    _refused(
+        client.post("/api/v1/controls/", {**base, "status": "done"}, format="json"),
+        "status",
+        '"done" is not a valid choice',
+    )
+    _refused(
+        client.post("/api/v1/controls/", {**base, "workspace": "globex"}, format="json"),
+        "workspace",
+        "No workspace 'globex'",
+    )
+    _refused(
+        client.post(
+            "/api/v1/controls/", {**base, "mappings": [{"criterion": "soc2:ZZ"}]}, format="json"
+        ),
+        "mappings",
+        "Unknown criterion 'soc2:ZZ'",
+    )
     assert Control.objects.count() == 0
     assert ControlMapping.objects.count() == 0
     assert AuditEntry.objects.filter(workspace=acme).count() == 0
 
 
-def test_bad_update_changes_nothing(acme: Workspace, alice: User, mallory: User,
-                                    api_client_for: Client) -> None:
+def test_bad_update_changes_nothing(
+    acme: Workspace, alice: User, mallory: User, api_client_for: Client
+) -> None:
     control = ControlFactory(workspace=acme, status="in_progress")
     client = api_client_for(alice)
     url = f"/api/v1/controls/{control.pk}/"
-    _refused(client.patch(url, {"status": "not_applicable", "title": "Renamed"}, format="json"),
-             "na_reason", "needs a reason")
-    _refused(client.patch(url, {"owner": "mallory", "status": "implemented"}, format="json"),
-             "owner", "not a member")
+    _refused(
+        client.patch(url, {"status": "not_applicable", "title": "Renamed"}, format="json"),
+        "na_reason",
+        "needs a reason",
+    )
+    _refused(
+        client.patch(url, {"owner": "mallory", "status": "implemented"}, format="json"),
+        "owner",
+        "not a member",
+    )
     _refused(client.patch(url, {"ref": "NEW-01"}, format="json"), "ref", "cannot be changed")
     control.refresh_from_db()
     assert (control.status, control.title, control.owner) == ("in_progress", control.title, None)
     assert AuditEntry.objects.filter(workspace=acme).count() == 0
 
 
-def test_patch_sets_owner_and_status(acme: Workspace, alice: User, api_client_for: Client
-                                     ) -> None:
+def test_patch_sets_owner_and_status(acme: Workspace, alice: User, api_client_for: Client) -> None:
     control = ControlFactory(workspace=acme)
-    response = api_client_for(alice).patch(f"/api/v1/controls/{control.pk}/",
-                                           {"owner": "alice", "status": "implemented"},
-                                           format="json")
+    response = api_client_for(alice).patch(
+        f"/api/v1/controls/{control.pk}/",
+        {"owner": "alice", "status": "implemented"},
+        format="json",
+    )
     assert response.status_code == 200
     assert (response.json()["owner"], response.json()["status"]) == ("alice", "implemented")
 
 
-def test_delete_retires_and_restore_brings_back(acme: Workspace, alice: User,
-                                                api_client_for: Client) -> None:
+def test_delete_retires_and_restore_brings_back(
+    acme: Workspace, alice: User, api_client_for: Client
+) -> None:
     control = ControlFactory(workspace=acme)
     client = api_client_for(alice)
     assert client.delete(f"/api/v1/controls/{control.pk}/").status_code == 204
@@ -130,11 +163,13 @@ def test_delete_retires_and_restore_brings_back(acme: Workspace, alice: User,
 
 
 def test_filters(acme: Workspace, alice: User, api_client_for: Client) -> None:
-    ControlMappingFactory(control=ControlFactory(workspace=acme, ref="A-01", status="implemented",
-                                                 owner=alice),
-                          criterion=criterion("soc2:A1.2"))
-    ControlMappingFactory(control=ControlFactory(workspace=acme, ref="B-01"),
-                          criterion=criterion("iso27001:A.5.15"))
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, ref="A-01", status="implemented", owner=alice),
+        criterion=criterion("soc2:A1.2"),
+    )
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, ref="B-01"), criterion=criterion("iso27001:A.5.15")
+    )
     client = api_client_for(alice)
 
     def refs(**params: str) -> list[str]:
@@ -157,8 +192,9 @@ def test_unknown_filter_is_refused(alice: User, api_client_for: Client) -> None:
     assert "stauts" in response.json()["detail"]
 
 
-def test_list_does_not_query_per_control(acme: Workspace, alice: User, api_client_for: Client,
-                                         django_assert_max_num_queries: Any) -> None:
+def test_list_does_not_query_per_control(
+    acme: Workspace, alice: User, api_client_for: Client, django_assert_max_num_queries: Any
+) -> None:
     for _ in range(30):
         ControlMappingFactory(control=ControlFactory(workspace=acme, owner=alice))
     client = api_client_for(alice)
@@ -167,8 +203,9 @@ def test_list_does_not_query_per_control(acme: Workspace, alice: User, api_clien
     assert response.json()["count"] == 30
 
 
-def test_library_controls_list_and_detail(alice: User, api_client_for: Client,
-                                          django_assert_max_num_queries: Any) -> None:
+def test_library_controls_list_and_detail(
+    alice: User, api_client_for: Client, django_assert_max_num_queries: Any
+) -> None:
     client = api_client_for(alice)
     with django_assert_max_num_queries(6):
         body = client.get("/api/v1/library-controls/", {"page_size": 500}).json()
@@ -178,8 +215,9 @@ def test_library_controls_list_and_detail(alice: User, api_client_for: Client,
     assert client.get("/api/v1/library-controls/", {"criterion": "soc2:CC1.2"}).json()["count"] >= 1
 
 
-def test_library_mappings_reach_all_three_other_frameworks(alice: User, api_client_for: Client
-                                                           ) -> None:
+def test_library_mappings_reach_all_three_other_frameworks(
+    alice: User, api_client_for: Client
+) -> None:
     client = api_client_for(alice)
     for fw in ("iso27001", "nist-csf", "gdpr"):
         assert client.get("/api/v1/library-mappings/", {"framework": fw}).json()["count"] > 20
@@ -199,16 +237,23 @@ def test_workspace_mappings_can_be_added_changed_and_removed(
 ) -> None:
     control = ControlFactory(workspace=acme)
     client = api_client_for(alice)
-    created = client.post("/api/v1/control-mappings/", {
-        "control": control.pk, "criterion": "gdpr:Art.32", "relationship": "subset"},
-        format="json")
+    created = client.post(
+        "/api/v1/control-mappings/",
+        {"control": control.pk, "criterion": "gdpr:Art.32", "relationship": "subset"},
+        format="json",
+    )
     assert created.status_code == 201, created.json()
     url = f"/api/v1/control-mappings/{created.json()['id']}/"
-    assert client.patch(url, {"relationship": "equal"}, format="json").json()["relationship"] \
+    assert (
+        client.patch(url, {"relationship": "equal"}, format="json").json()["relationship"]
         == "equal"
+    )
     assert api_client_for(mallory).delete(url).status_code == 404
     assert client.delete(url).status_code == 204
     assert ControlMapping.objects.count() == 0
-    other = api_client_for(mallory).post("/api/v1/control-mappings/", {
-        "control": control.pk, "criterion": "gdpr:Art.32"}, format="json")
+    other = api_client_for(mallory).post(
+        "/api/v1/control-mappings/",
+        {"control": control.pk, "criterion": "gdpr:Art.32"},
+        format="json",
+    )
     assert other.status_code == 400

@@ -52,13 +52,14 @@ def test_control_list_shows_only_the_current_workspace(
     assert _client(mallory).get("/controls/ACME-01/").status_code == 404
 
 
-def test_control_list_filters_by_status_owner_and_criterion(acme: Workspace, alice: User
-                                                            ) -> None:
-    ControlMappingFactory(control=ControlFactory(workspace=acme, ref="DONE-01",
-                                                 status="implemented", owner=alice),
-                          criterion=criterion("soc2:CC6.1"))
-    ControlMappingFactory(control=ControlFactory(workspace=acme, ref="TODO-01"),
-                          criterion=criterion("soc2:CC7.2"))
+def test_control_list_filters_by_status_owner_and_criterion(acme: Workspace, alice: User) -> None:
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, ref="DONE-01", status="implemented", owner=alice),
+        criterion=criterion("soc2:CC6.1"),
+    )
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, ref="TODO-01"), criterion=criterion("soc2:CC7.2")
+    )
     client = _client(alice)
     assert "TODO-01" not in client.get("/controls/", {"status": "implemented"}, **HTMX).text
     assert "TODO-01" not in client.get("/controls/", {"owner": "alice"}, **HTMX).text
@@ -66,8 +67,10 @@ def test_control_list_filters_by_status_owner_and_criterion(acme: Workspace, ali
     by_criterion = client.get("/controls/", {"criterion": "soc2:CC7.2"}, **HTMX).text
     assert "TODO-01" in by_criterion
     assert "DONE-01" not in by_criterion
-    assert "DONE-01" in client.get("/controls/", {"category": "security",
-                                                  "framework": "soc2"}, **HTMX).text
+    assert (
+        "DONE-01"
+        in client.get("/controls/", {"category": "security", "framework": "soc2"}, **HTMX).text
+    )
 
 
 def test_control_page_shows_mappings_and_inline_form(acme: Workspace, alice: User) -> None:
@@ -79,12 +82,11 @@ def test_control_page_shows_mappings_and_inline_form(acme: Workspace, alice: Use
     assert 'hx-post="/controls/X-01/edit/"' in page.text
 
 
-def test_inline_edit_sets_owner_and_status_through_the_action(acme: Workspace, alice: User
-                                                              ) -> None:
+def test_inline_edit_sets_owner_and_status_through_the_action(acme: Workspace, alice: User) -> None:
     control = ControlFactory(workspace=acme, ref="X-01")
-    response = _client(alice).post("/controls/X-01/edit/",
-                                   {"owner": "alice", "status": "implemented", "na_reason": ""},
-                                   **HTMX)
+    response = _client(alice).post(
+        "/controls/X-01/edit/", {"owner": "alice", "status": "implemented", "na_reason": ""}, **HTMX
+    )
     assert response.status_code == 200
     assert "<html" not in response.text
     control.refresh_from_db()
@@ -97,11 +99,11 @@ def test_inline_edit_refuses_bad_input_and_saves_nothing(
 ) -> None:
     ControlFactory(workspace=acme, ref="X-01", status="in_progress")
     client = _client(alice)
-    na = client.post("/controls/X-01/edit/", {"status": "not_applicable", "na_reason": ""},
-                     **HTMX)
+    na = client.post("/controls/X-01/edit/", {"status": "not_applicable", "na_reason": ""}, **HTMX)
     assert "needs a reason" in na.text
-    outsider = client.post("/controls/X-01/edit/", {"owner": "mallory",
-                                                    "status": "implemented"}, **HTMX)
+    outsider = client.post(
+        "/controls/X-01/edit/", {"owner": "mallory", "status": "implemented"}, **HTMX
+    )
     assert "mallory is not a member" in outsider.text
     bogus = client.post("/controls/X-01/edit/", {"status": "finished"})
     assert bogus.status_code == 400

@@ -38,28 +38,41 @@ def _api_scores(client: APIClient) -> dict[str, float | None]:
 
 
 def _cli_scores() -> dict[str, float | None]:
-    result = CliRunner().invoke(app, ["readiness", "-w", "demo", "--framework", "soc2",
-                                      "--format", "json"])
+    result = CliRunner().invoke(
+        app, ["readiness", "-w", "demo", "--framework", "soc2", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     return {r["ref"]: r["score"] for r in json.loads(result.stdout)[0]["criteria"]}
 
 
 def _ui_scores(client: Client) -> dict[str, str]:
     page = client.get("/readiness/", {"framework": "soc2"}).text
-    return dict(re.findall(r'id="cell-([^"]+)" data-status="[a-z_]+" data-score="([0-9]*)"',
-                           page))
+    return dict(re.findall(r'id="cell-([^"]+)" data-status="[a-z_]+" data-score="([0-9]*)"', page))
 
 
 def _targets(count: int) -> tuple[list[Control], set[str]]:
     """Not-started demo controls and the in-scope SOC 2 criteria they map to."""
-    in_scope = set(FrameworkAdoption.objects.get(workspace__slug="demo").categories.values_list(
-        "slug", flat=True))
-    controls = list(Control.objects.filter(workspace__slug="demo", status="not_started",
-                                           mappings__criterion__framework__slug="soc2")
-                    .distinct().order_by("ref")[:count])
-    refs = set(ControlMapping.objects.filter(
-        control__in=controls, criterion__framework__slug="soc2",
-        criterion__category__slug__in=in_scope).values_list("criterion__ref", flat=True))
+    in_scope = set(
+        FrameworkAdoption.objects.get(workspace__slug="demo").categories.values_list(
+            "slug", flat=True
+        )
+    )
+    controls = list(
+        Control.objects.filter(
+            workspace__slug="demo",
+            status="not_started",
+            mappings__criterion__framework__slug="soc2",
+        )
+        .distinct()
+        .order_by("ref")[:count]
+    )
+    refs = set(
+        ControlMapping.objects.filter(
+            control__in=controls,
+            criterion__framework__slug="soc2",
+            criterion__category__slug__in=in_scope,
+        ).values_list("criterion__ref", flat=True)
+    )
     return controls, refs
 
 
@@ -75,7 +88,10 @@ def test_demo_has_soc2_with_owned_controls_in_every_state(demo: DemoLogin) -> No
     assert statuses == {"implemented", "in_progress", "not_started", "not_applicable"}
     assert controls.filter(owner__isnull=False).count() > 50
     assert set(controls.exclude(owner=None).values_list("owner__username", flat=True)) == {
-        "demo", "dana", "sam"}
+        "demo",
+        "dana",
+        "sam",
+    }
 
 
 def test_demo_readiness_is_non_trivial(demo: DemoLogin) -> None:
@@ -90,12 +106,14 @@ def test_reseeding_keeps_what_visitors_changed(demo: DemoLogin) -> None:
     do_seed_demo()
     after = dict(Control.objects.filter(workspace=demo.workspace).values_list("ref", "status"))
     assert before == after
-    assert AuditEntry.objects.filter(workspace=demo.workspace,
-                                     action="control.update").count() == entries
+    assert (
+        AuditEntry.objects.filter(workspace=demo.workspace, action="control.update").count()
+        == entries
+    )
 
 
 def test_marking_controls_implemented_raises_exactly_their_criteria_in_api_cli_and_ui(
-    demo: DemoLogin
+    demo: DemoLogin,
 ) -> None:
     api = _api(demo)
     web = Client()
@@ -104,8 +122,9 @@ def test_marking_controls_implemented_raises_exactly_their_criteria_in_api_cli_a
     assert expected
     before = (_api_scores(api), _cli_scores(), _ui_scores(web))
     for control in controls:
-        response = api.patch(f"/api/v1/controls/{control.pk}/", {"status": "implemented"},
-                             format="json")
+        response = api.patch(
+            f"/api/v1/controls/{control.pk}/", {"status": "implemented"}, format="json"
+        )
         assert response.status_code == 200, response.json()
     after = (_api_scores(api), _cli_scores(), _ui_scores(web))
     assert _raised(before[0], after[0]) == expected
@@ -118,8 +137,10 @@ def test_marking_a_control_implemented_on_its_page_updates_the_heat_map(demo: De
     web.force_login(User.objects.get(username="demo"))
     [control], expected = _targets(1)
     before = _ui_scores(web)
-    response = web.post(f"/controls/{control.ref}/edit/", {"status": "implemented",
-                                                           "owner": "dana"},
-                        HTTP_HX_REQUEST="true")
+    response = web.post(
+        f"/controls/{control.ref}/edit/",
+        {"status": "implemented", "owner": "dana"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert _raised(before, _ui_scores(web)) == expected

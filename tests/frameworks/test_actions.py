@@ -24,11 +24,13 @@ def test_library_controls_and_mappings_are_in_the_database() -> None:
     catalog = shipped_catalog()
     assert LibraryControl.objects.count() == len(catalog.controls)
     assert LibraryControlMapping.objects.count() == sum(
-        len(t) for c in catalog.controls.values() for t in c.maps.values())
+        len(t) for c in catalog.controls.values() for t in c.maps.values()
+    )
     gov = LibraryControl.objects.get(ref="GOV-01")
     assert gov.source.endswith("administrative.yaml")
-    assert ("soc2:CC1.2", "intersect") in set(gov.mappings.values_list("criterion__key",
-                                                                       "relationship"))
+    assert ("soc2:CC1.2", "intersect") in set(
+        gov.mappings.values_list("criterion__key", "relationship")
+    )
 
 
 def test_an_unchanged_catalog_is_skipped(django_assert_max_num_queries: Any) -> None:
@@ -42,8 +44,9 @@ def test_an_unchanged_catalog_is_skipped(django_assert_max_num_queries: Any) -> 
 
 def test_a_changed_control_is_updated_and_a_removed_one_detached(acme: Workspace) -> None:
     catalog = shipped_catalog()
-    adopted = ControlFactory(workspace=acme, ref="GOV-02",
-                             library_control=LibraryControl.objects.get(ref="GOV-02"))
+    adopted = ControlFactory(
+        workspace=acme, ref="GOV-02", library_control=LibraryControl.objects.get(ref="GOV-02")
+    )
     changed = catalog.controls["GOV-01"].model_copy(update={"title": "Board reviews security"})
     controls = {k: v for k, v in catalog.controls.items() if k != "GOV-02"} | {"GOV-01": changed}
     report = do_sync_catalog(actor=None, catalog=_with_controls(controls))

@@ -31,8 +31,9 @@ def _catalog_dir(tmp_path: Path, *files: tuple[str, str]) -> Path:
     for fid in ("soc2", "iso27001"):
         shutil.copy(DATA_DIR / "frameworks" / f"{fid}.yaml", tmp_path / "frameworks")
     for name, controls in files:
-        (tmp_path / "controls" / name).write_text("schema_version: 1\ncontrols:\n" + controls,
-                                                  encoding="utf-8")
+        (tmp_path / "controls" / name).write_text(
+            "schema_version: 1\ncontrols:\n" + controls, encoding="utf-8"
+        )
     return tmp_path
 
 
@@ -47,8 +48,13 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
 
 
 def test_mapping_to_an_unknown_criterion_names_file_entry_and_field(tmp_path: Path) -> None:
-    base = _catalog_dir(tmp_path, ("a.yaml", _control(
-        "TST-01", "      soc2: {CC6.1: subset}\n      iso27001: {A.9.99: equal}")))
+    base = _catalog_dir(
+        tmp_path,
+        (
+            "a.yaml",
+            _control("TST-01", "      soc2: {CC6.1: subset}\n      iso27001: {A.9.99: equal}"),
+        ),
+    )
     with pytest.raises(CatalogError) as err:
         load_catalog(base_dir=base)
     assert err.value.path.endswith("controls/a.yaml")
@@ -58,16 +64,20 @@ def test_mapping_to_an_unknown_criterion_names_file_entry_and_field(tmp_path: Pa
 
 
 def test_mapping_to_an_unknown_framework_is_refused(tmp_path: Path) -> None:
-    base = _catalog_dir(tmp_path, ("a.yaml", _control(
-        "TST-01", "      soc2: {CC6.1: subset}\n      hipaa: {\"164.308\": equal}")))
+    base = _catalog_dir(
+        tmp_path,
+        (
+            "a.yaml",
+            _control("TST-01", '      soc2: {CC6.1: subset}\n      hipaa: {"164.308": equal}'),
+        ),
+    )
     with pytest.raises(CatalogError, match="unknown framework 'hipaa'") as err:
         load_catalog(base_dir=base)
     assert err.value.field == "maps.hipaa"
 
 
 def test_a_control_without_a_soc2_criterion_is_refused(tmp_path: Path) -> None:
-    base = _catalog_dir(tmp_path, ("a.yaml", _control("TST-01",
-                                                      "      iso27001: {A.5.1: equal}")))
+    base = _catalog_dir(tmp_path, ("a.yaml", _control("TST-01", "      iso27001: {A.5.1: equal}")))
     with pytest.raises(CatalogError, match="at least one SOC 2 criterion") as err:
         load_catalog(base_dir=base)
     assert (err.value.entry, err.value.field) == ("controls (TST-01)", "maps.soc2")
@@ -83,9 +93,8 @@ def test_a_control_with_empty_maps_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_duplicate_id_across_files_is_refused(tmp_path: Path) -> None:
-    base = _catalog_dir(tmp_path, ("a.yaml", _control("TST-01")),
-                        ("b.yaml", _control("TST-01")))
-    with pytest.raises(CatalogError, match="duplicate id 'TST-01' \\(also in a.yaml\\)") as err:
+    base = _catalog_dir(tmp_path, ("a.yaml", _control("TST-01")), ("b.yaml", _control("TST-01")))
+    with pytest.raises(CatalogError, match=r"duplicate id 'TST-01' \(also in a\.yaml\)") as err:
         load_catalog(base_dir=base)
     assert err.value.path.endswith("b.yaml")
     assert (err.value.entry, err.value.field) == ("controls (TST-01)", "id")

@@ -25,32 +25,43 @@ Client = Callable[..., APIClient]
 
 def test_adopt_then_rescope(acme: Workspace, alice: User, api_client_for: Client) -> None:
     client = api_client_for(alice)
-    response = client.post("/api/v1/adoptions/", {"workspace": "acme", "framework": "soc2",
-                                                  "categories": ["availability"]}, format="json")
+    response = client.post(
+        "/api/v1/adoptions/",
+        {"workspace": "acme", "framework": "soc2", "categories": ["availability"]},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["categories"] == ["security", "availability"]
     assert Control.objects.filter(workspace=acme).count() > 100
-    patched = client.patch(f"/api/v1/adoptions/{response.json()['id']}/",
-                           {"categories": ["privacy"]}, format="json")
+    patched = client.patch(
+        f"/api/v1/adoptions/{response.json()['id']}/", {"categories": ["privacy"]}, format="json"
+    )
     assert patched.json()["categories"] == ["security", "privacy"]
-    again = client.post("/api/v1/adoptions/", {"workspace": "acme", "framework": "soc2"},
-                        format="json")
+    again = client.post(
+        "/api/v1/adoptions/", {"workspace": "acme", "framework": "soc2"}, format="json"
+    )
     assert again.status_code == 200
 
 
-def test_adoption_bad_input(acme: Workspace, alice: User, bob: User, api_client_for: Client
-                            ) -> None:
+def test_adoption_bad_input(
+    acme: Workspace, alice: User, bob: User, api_client_for: Client
+) -> None:
     client = api_client_for(alice)
-    unknown = client.post("/api/v1/adoptions/", {"workspace": "acme", "framework": "hipaa"},
-                          format="json")
+    unknown = client.post(
+        "/api/v1/adoptions/", {"workspace": "acme", "framework": "hipaa"}, format="json"
+    )
     assert unknown.status_code == 400
     assert "Unknown framework 'hipaa'" in unknown.json()["detail"]
-    bad_cat = client.post("/api/v1/adoptions/", {"workspace": "acme", "framework": "soc2",
-                                                 "categories": ["speed"]}, format="json")
+    bad_cat = client.post(
+        "/api/v1/adoptions/",
+        {"workspace": "acme", "framework": "soc2", "categories": ["speed"]},
+        format="json",
+    )
     assert bad_cat.status_code == 400
     assert "Unknown soc2 categories: speed" in bad_cat.json()["detail"]
-    viewer = api_client_for(bob).post("/api/v1/adoptions/", {"workspace": "acme",
-                                                             "framework": "soc2"}, format="json")
+    viewer = api_client_for(bob).post(
+        "/api/v1/adoptions/", {"workspace": "acme", "framework": "soc2"}, format="json"
+    )
     assert viewer.status_code == 403
     assert Control.objects.count() == 0
 
@@ -60,34 +71,48 @@ def test_criterion_exclusion_needs_reason_and_leaves_readiness(
 ) -> None:
     FrameworkAdoptionFactory(workspace=acme, categories=["privacy"])
     client = api_client_for(alice)
-    no_reason = client.post("/api/v1/criterion-exclusions/", {
-        "workspace": "acme", "criterion": "soc2:P3.2", "reason": ""}, format="json")
+    no_reason = client.post(
+        "/api/v1/criterion-exclusions/",
+        {"workspace": "acme", "criterion": "soc2:P3.2", "reason": ""},
+        format="json",
+    )
     assert no_reason.status_code == 400
     assert "reason" in no_reason.json()["errors"]
     assert CriterionExclusion.objects.count() == 0
-    created = client.post("/api/v1/criterion-exclusions/", {
-        "workspace": "acme", "criterion": "soc2:P3.2",
-        "reason": "We never rely on explicit consent."}, format="json")
+    created = client.post(
+        "/api/v1/criterion-exclusions/",
+        {
+            "workspace": "acme",
+            "criterion": "soc2:P3.2",
+            "reason": "We never rely on explicit consent.",
+        },
+        format="json",
+    )
     assert created.status_code == 201
-    readiness = client.get("/api/v1/readiness/", {"workspace": "acme",
-                                                  "criterion": "P3.2"}).json()
+    readiness = client.get("/api/v1/readiness/", {"workspace": "acme", "criterion": "P3.2"}).json()
     row = readiness["results"][0]["criteria"][0]
     assert (row["status"], row["score"]) == ("not_applicable", None)
     assert row["not_applicable_reason"] == "We never rely on explicit consent."
-    assert client.delete(f"/api/v1/criterion-exclusions/{created.json()['id']}/"
-                         ).status_code == 204
+    assert client.delete(f"/api/v1/criterion-exclusions/{created.json()['id']}/").status_code == 204
 
 
 def test_readiness_per_framework_category_and_criterion(
     acme: Workspace, alice: User, api_client_for: Client
 ) -> None:
     FrameworkAdoptionFactory(workspace=acme, categories=["availability"])
-    ControlMappingFactory(control=ControlFactory(workspace=acme, status="implemented"),
-                          criterion=criterion("soc2:A1.2"))
-    ControlMappingFactory(control=ControlFactory(workspace=acme, status="in_progress"),
-                          criterion=criterion("soc2:A1.3"))
-    body = api_client_for(alice).get("/api/v1/readiness/", {"workspace": "acme",
-                                                            "framework": "soc2"}).json()
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, status="implemented"),
+        criterion=criterion("soc2:A1.2"),
+    )
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, status="in_progress"),
+        criterion=criterion("soc2:A1.3"),
+    )
+    body = (
+        api_client_for(alice)
+        .get("/api/v1/readiness/", {"workspace": "acme", "framework": "soc2"})
+        .json()
+    )
     result = body["results"][0]
     rows = {r["ref"]: r for r in result["criteria"]}
     assert len(rows) == 36  # 33 common criteria + 3 availability
@@ -100,13 +125,15 @@ def test_readiness_per_framework_category_and_criterion(
     assert result["counts"] == {"met": 1, "partly_met": 1, "not_met": 34, "not_applicable": 0}
 
 
-def test_readiness_is_scoped_and_strict(acme: Workspace, globex: Workspace, alice: User,
-                                        mallory: User, api_client_for: Client) -> None:
+def test_readiness_is_scoped_and_strict(
+    acme: Workspace, globex: Workspace, alice: User, mallory: User, api_client_for: Client
+) -> None:
     FrameworkAdoptionFactory(workspace=acme)
     FrameworkAdoptionFactory(workspace=globex)
     client = api_client_for(mallory)
     assert [r["workspace"] for r in client.get("/api/v1/readiness/").json()["results"]] == [
-        "globex"]
+        "globex"
+    ]
     assert client.get("/api/v1/readiness/", {"workspace": "acme"}).status_code == 400
     assert client.get("/api/v1/readiness/", {"framwork": "soc2"}).status_code == 400
 
@@ -123,16 +150,21 @@ def test_reading_readiness_records_todays_snapshot_once(
     assert snap.score == 0.0
 
 
-def test_history_lists_snapshots_oldest_first(acme: Workspace, globex: Workspace, alice: User,
-                                              api_client_for: Client,
-                                              django_assert_max_num_queries: Any) -> None:
+def test_history_lists_snapshots_oldest_first(
+    acme: Workspace,
+    globex: Workspace,
+    alice: User,
+    api_client_for: Client,
+    django_assert_max_num_queries: Any,
+) -> None:
     for score in (10.0, 20.0, 35.5):
         ReadinessSnapshotFactory(workspace=acme, score=score)
     ReadinessSnapshotFactory(workspace=globex)
     client = api_client_for(alice)
     with django_assert_max_num_queries(6):
-        body = client.get("/api/v1/readiness-history/", {"workspace": "acme",
-                                                         "framework": "soc2"}).json()
+        body = client.get(
+            "/api/v1/readiness-history/", {"workspace": "acme", "framework": "soc2"}
+        ).json()
     assert [s["score"] for s in body["results"]] == [10.0, 20.0, 35.5]
     since = client.get("/api/v1/readiness-history/", {"since": body["results"][1]["date"]})
     assert since.json()["count"] == 2

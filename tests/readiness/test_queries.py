@@ -24,10 +24,14 @@ from attestly.testing.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def failing_check(workspace: Workspace, controls: Sequence[Control]
-                  ) -> Mapping[int, Sequence[ControlSignal]]:
-    return {c.pk: [ControlSignal("check", SignalEffect.FAIL, "MFA off for 3 users")]
-            for c in controls if c.ref == "MFA-01"}
+def failing_check(
+    workspace: Workspace, controls: Sequence[Control]
+) -> Mapping[int, Sequence[ControlSignal]]:
+    return {
+        c.pk: [ControlSignal("check", SignalEffect.FAIL, "MFA off for 3 users")]
+        for c in controls
+        if c.ref == "MFA-01"
+    }
 
 
 @pytest.fixture
@@ -56,32 +60,36 @@ def test_a_failing_check_makes_the_control_and_its_criteria_not_met(
 
 def test_without_providers_status_alone_decides(acme: Workspace) -> None:
     adoption = FrameworkAdoptionFactory(workspace=acme)
-    ControlMappingFactory(control=ControlFactory(workspace=acme, ref="MFA-01",
-                                                 status="implemented"),
-                          criterion=criterion("soc2:CC6.1"))
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, ref="MFA-01", status="implemented"),
+        criterion=criterion("soc2:CC6.1"),
+    )
     assert compute_readiness(adoption).score.criterion("CC6.1").status == "met"
 
 
-def test_retired_controls_and_other_frameworks_criteria_leave_the_score(acme: Workspace
-                                                                        ) -> None:
+def test_retired_controls_and_other_frameworks_criteria_leave_the_score(acme: Workspace) -> None:
     adoption = FrameworkAdoptionFactory(workspace=acme)
     retired = ControlFactory(workspace=acme, status="not_started")
     retired.retired_at = retired.created_at
     retired.save()
     ControlMappingFactory(control=retired, criterion=criterion("soc2:CC6.1"))
-    ControlMappingFactory(control=ControlFactory(workspace=acme, status="implemented"),
-                          criterion=criterion("soc2:CC6.1"))
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, status="implemented"),
+        criterion=criterion("soc2:CC6.1"),
+    )
     readiness = compute_readiness(adoption)
     assert readiness.score.criterion("CC6.1").status == "met"
     assert {c.framework.slug for c in readiness.criteria} == {"soc2"}
     assert {c.category.slug for c in readiness.criteria} == {"security"}
 
 
-def test_readiness_queries_stay_constant(acme: Workspace,
-                                         django_assert_max_num_queries: object) -> None:
+def test_readiness_queries_stay_constant(
+    acme: Workspace, django_assert_max_num_queries: object
+) -> None:
     adoption = FrameworkAdoptionFactory(workspace=acme)
     for i in range(40):
-        ControlMappingFactory(control=ControlFactory(workspace=acme),
-                              criterion=criterion(f"soc2:CC{1 + i % 9}.1"))
+        ControlMappingFactory(
+            control=ControlFactory(workspace=acme), criterion=criterion(f"soc2:CC{1 + i % 9}.1")
+        )
     with django_assert_max_num_queries(6):  # type: ignore[operator]
         compute_readiness(adoption)

@@ -31,15 +31,21 @@ def test_control_states_follow_status() -> None:
 
 
 def test_a_failing_signal_makes_an_implemented_control_failing() -> None:
-    assert control_state(ControlInput("a", "implemented", signals=(FAILING_CHECK,))) \
+    assert (
+        control_state(ControlInput("a", "implemented", signals=(FAILING_CHECK,)))
         == ControlState.FAILING
+    )
 
 
 def test_a_degrading_signal_caps_an_implemented_control_at_partial() -> None:
-    assert control_state(ControlInput("a", "implemented", signals=(STALE_EVIDENCE,))) \
+    assert (
+        control_state(ControlInput("a", "implemented", signals=(STALE_EVIDENCE,)))
         == ControlState.PARTIAL
-    assert control_state(ControlInput("a", "not_started", signals=(STALE_EVIDENCE,))) \
+    )
+    assert (
+        control_state(ControlInput("a", "not_started", signals=(STALE_EVIDENCE,)))
         == ControlState.NOT_IMPLEMENTED
+    )
 
 
 def test_criterion_met_only_when_every_applicable_control_is_implemented() -> None:
@@ -57,16 +63,19 @@ def test_criterion_partly_met_scores_the_mean_credit() -> None:
 
 
 def test_criterion_without_applicable_controls_is_not_met() -> None:
-    result = score_criterion(CriterionInput("CC9.1", "security", ("a",)),
-                             _controls(a="not_applicable"))
+    result = score_criterion(
+        CriterionInput("CC9.1", "security", ("a",)), _controls(a="not_applicable")
+    )
     assert result.status == CriterionStatus.NOT_MET
     assert result.score == 0.0
     assert result.reasons == ("no applicable control meets it",)
 
 
 def test_one_failing_control_makes_the_criterion_not_met_and_says_why() -> None:
-    controls = {"a": ControlInput("a", "implemented", signals=(FAILING_CHECK,)),
-                "b": ControlInput("b", "implemented")}
+    controls = {
+        "a": ControlInput("a", "implemented", signals=(FAILING_CHECK,)),
+        "b": ControlInput("b", "implemented"),
+    }
     result = score_criterion(CriterionInput("CC6.1", "security", ("a", "b")), controls)
     assert result.status == CriterionStatus.NOT_MET
     assert result.score == 0.0
@@ -74,8 +83,9 @@ def test_one_failing_control_makes_the_criterion_not_met_and_says_why() -> None:
 
 
 def test_not_applicable_criterion_has_no_score() -> None:
-    result = score_criterion(CriterionInput("P3.2", "privacy", ("a",), not_applicable=True),
-                             _controls(a="implemented"))
+    result = score_criterion(
+        CriterionInput("P3.2", "privacy", ("a",), not_applicable=True), _controls(a="implemented")
+    )
     assert result.status == CriterionStatus.NOT_APPLICABLE
     assert result.score is None
 
@@ -91,20 +101,31 @@ def test_framework_and_category_scores_are_means_over_applicable_criteria() -> N
     result = score_framework(criteria, controls, ["security", "availability"])
     assert result.score == 0.5
     assert result.percent == 50.0
-    assert [(c.slug, c.score) for c in result.categories] == [("security", 0.5),
-                                                              ("availability", 0.5)]
-    assert result.counts == {CriterionStatus.MET: 1, CriterionStatus.PARTLY_MET: 1,
-                             CriterionStatus.NOT_MET: 1, CriterionStatus.NOT_APPLICABLE: 1}
+    assert [(c.slug, c.score) for c in result.categories] == [
+        ("security", 0.5),
+        ("availability", 0.5),
+    ]
+    assert result.counts == {
+        CriterionStatus.MET: 1,
+        CriterionStatus.PARTLY_MET: 1,
+        CriterionStatus.NOT_MET: 1,
+        CriterionStatus.NOT_APPLICABLE: 1,
+    }
 
 
 def test_implementing_a_control_raises_exactly_the_criteria_it_maps_to() -> None:
-    criteria = [CriterionInput("X", "security", ("a", "b")),
-                CriterionInput("Y", "security", ("b",)),
-                CriterionInput("Z", "security", ("c",))]
+    criteria = [
+        CriterionInput("X", "security", ("a", "b")),
+        CriterionInput("Y", "security", ("b",)),
+        CriterionInput("Z", "security", ("c",)),
+    ]
     before = score_framework(criteria, _controls(a="in_progress", b="not_started", c="not_started"))
     after = score_framework(criteria, _controls(a="implemented", b="not_started", c="not_started"))
-    raised = {a.key for a, b in zip(after.criteria, before.criteria, strict=True)
-              if (a.score or 0) > (b.score or 0)}
+    raised = {
+        a.key
+        for a, b in zip(after.criteria, before.criteria, strict=True)
+        if (a.score or 0) > (b.score or 0)
+    }
     assert raised == {"X"}
 
 

@@ -28,23 +28,31 @@ def _client(user: User) -> Client:
 
 def test_heat_map_has_a_cell_per_criterion_in_scope(acme: Workspace, alice: User) -> None:
     FrameworkAdoptionFactory(workspace=acme, categories=["availability"])
-    ControlMappingFactory(control=ControlFactory(workspace=acme, status="implemented"),
-                          criterion=criterion("soc2:A1.2"))
-    ControlMappingFactory(control=ControlFactory(workspace=acme, status="in_progress"),
-                          criterion=criterion("soc2:A1.3"))
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, status="implemented"),
+        criterion=criterion("soc2:A1.2"),
+    )
+    ControlMappingFactory(
+        control=ControlFactory(workspace=acme, status="in_progress"),
+        criterion=criterion("soc2:A1.3"),
+    )
     page = _client(alice).get("/readiness/")
     assert page.status_code == 200
     cells = re.findall(r'id="cell-([^"]+)" data-status="([a-z_]+)"', page.text)
     assert len(cells) == 36
     statuses = dict(cells)
     assert (statuses["A1.2"], statuses["A1.3"], statuses["CC1.1"]) == (
-        "met", "partly_met", "not_met")
+        "met",
+        "partly_met",
+        "not_met",
+    )
     assert 'class="cell h4" id="cell-A1.2"' in page.text
     assert ReadinessSnapshot.objects.filter(workspace=acme).count() == 1
 
 
-def test_page_scopes_to_the_current_workspace(acme: Workspace, globex: Workspace, alice: User,
-                                              mallory: User) -> None:
+def test_page_scopes_to_the_current_workspace(
+    acme: Workspace, globex: Workspace, alice: User, mallory: User
+) -> None:
     FrameworkAdoptionFactory(workspace=acme, categories=["privacy"])
     page = _client(mallory).get("/readiness/")
     assert "adopted no framework" in page.text

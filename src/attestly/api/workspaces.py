@@ -18,8 +18,9 @@ def visible_workspace(request: Request, slug: Any, *, field: str = "workspace") 
     """
     if not slug:
         raise exceptions.ValidationError({field: ["Name the workspace (its id, e.g. acme)."]})
-    workspace = Workspace.objects.filter(slug=str(slug),
-                                         pk__in=request_workspace_ids(request)).first()
+    workspace = Workspace.objects.filter(
+        slug=str(slug), pk__in=request_workspace_ids(request)
+    ).first()
     if workspace is None:
         raise exceptions.ValidationError({field: [f"No workspace {slug!r}."]})
     return workspace
@@ -29,7 +30,8 @@ def require_edit(request: Request, workspace: Workspace) -> None:
     """Owners, admins and editors may change a workspace; viewers and others get 403."""
     if not can_edit_workspace(request.user, workspace):
         raise exceptions.PermissionDenied(
-            f"Your role in {workspace.slug} does not allow changes (owner, admin or editor).")
+            f"Your role in {workspace.slug} does not allow changes (owner, admin or editor)."
+        )
 
 
 def strict_params(request: Request, allowed: set[str]) -> None:
@@ -37,4 +39,5 @@ def strict_params(request: Request, allowed: set[str]) -> None:
     unknown = sorted(set(request.query_params) - allowed - {"format"})
     if unknown:
         raise exceptions.ValidationError(
-            {unknown[0]: [f"Unknown parameter. Allowed: {', '.join(sorted(allowed))}."]})
+            {unknown[0]: [f"Unknown parameter. Allowed: {', '.join(sorted(allowed))}."]}
+        )

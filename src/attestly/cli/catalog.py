@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from enum import StrEnum
 
 import typer
@@ -36,7 +37,8 @@ def _frameworks(catalog: Catalog, framework: str | None) -> list[str]:
     if framework is None:
         return sorted(catalog.frameworks)
     if framework not in catalog.frameworks:
-        raise fail(f"unknown framework {framework!r}; known: {', '.join(sorted(catalog.frameworks))}")
+        known = ", ".join(sorted(catalog.frameworks))
+        raise fail(f"unknown framework {framework!r}; known: {known}")
     return [framework]
 
 
@@ -107,9 +109,11 @@ class SchemaKind(StrEnum):
     DESCRIPTION = "description"
 
 
+SCHEMA_ARG = typer.Argument(..., help="framework, controls or description")
+
+
 @app.command("schema")
-def schema(kind: SchemaKind = typer.Argument(..., help="framework, controls or description")
-           ) -> None:
+def schema(kind: SchemaKind = SCHEMA_ARG) -> None:
     """Print the JSON Schema of a catalog file, for editors and your own frameworks."""
     from attestly.frameworks.catalog.publish import json_schema
 
@@ -119,7 +123,7 @@ def schema(kind: SchemaKind = typer.Argument(..., help="framework, controls or d
 OTHER_FRAMEWORKS = ("iso27001", "nist-csf", "gdpr")
 
 
-def _refs(targets: dict[str, object] | None) -> list[str]:
+def _refs(targets: Mapping[str, object] | None) -> list[str]:
     return list(targets or {})
 
 

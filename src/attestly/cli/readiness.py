@@ -19,17 +19,19 @@ class ReadinessFormat(StrEnum):
     JSON = "json"
 
 
+FORMAT_OPT = typer.Option(ReadinessFormat.TABLE, "--format", "-f", help="table or json")
 STYLE = {"met": "green", "partly_met": "yellow", "not_met": "red", "not_applicable": "dim"}
 
 
 def readiness(
-    workspace: str | None = typer.Option(None, "--workspace", "-w",
-                                         help="Workspace id; default: every workspace"),
+    workspace: str | None = typer.Option(
+        None, "--workspace", "-w", help="Workspace id; default: every workspace"
+    ),
     framework: str | None = typer.Option(None, "--framework", help="e.g. soc2"),
-    fmt: ReadinessFormat = typer.Option(ReadinessFormat.TABLE, "--format", "-f",
-                                        help="table or json"),
-    record: bool = typer.Option(False, "--record",
-                                help="Keep the scores as today's snapshot (run daily)."),
+    fmt: ReadinessFormat = FORMAT_OPT,
+    record: bool = typer.Option(
+        False, "--record", help="Keep the scores as today's snapshot (run daily)."
+    ),
 ) -> None:
     """Readiness per framework, category and criterion (met, partly met, not met, n/a)."""
     setup_django()
@@ -39,8 +41,9 @@ def readiness(
     from attestly.readiness.api.serializers import readiness_payload
     from attestly.readiness.queries import compute_readiness, list_adoptions
 
-    ids: Any = (Workspace.objects.values("pk") if workspace is None
-                else [workspace_or_fail(workspace).pk])
+    ids: Any = (
+        Workspace.objects.values("pk") if workspace is None else [workspace_or_fail(workspace).pk]
+    )
     adoptions = list(list_adoptions(ids, framework))
     if not adoptions:
         raise fail("no adopted framework matches; run `attestly scope set` first", code=1)
@@ -48,8 +51,12 @@ def readiness(
     for adoption in adoptions:
         result = compute_readiness(adoption)
         if record:
-            do_record_readiness(actor=None, workspace=adoption.workspace,
-                                framework=adoption.framework, score=result.score)
+            do_record_readiness(
+                actor=None,
+                workspace=adoption.workspace,
+                framework=adoption.framework,
+                score=result.score,
+            )
         payloads.append(readiness_payload(result))
     if fmt == ReadinessFormat.JSON:
         sys.stdout.write(json.dumps(payloads, indent=2) + "\n")
@@ -60,15 +67,32 @@ def readiness(
 def _print_tables(payloads: list[dict[str, Any]], *, detail: bool) -> None:
     console = Console()
     summary = Table(title="Readiness", header_style="bold")
-    for col in ("workspace", "framework", "score", "met", "partly met", "not met", "n/a",
-                "categories"):
+    for col in (
+        "workspace",
+        "framework",
+        "score",
+        "met",
+        "partly met",
+        "not met",
+        "n/a",
+        "categories",
+    ):
         summary.add_column(col, overflow="fold")
     for p in payloads:
         c = p["counts"]
-        cats = "\n".join(f"{x['id']} {x['score'] if x['score'] is not None else '–'}%"
-                         for x in p["categories"])
-        summary.add_row(p["workspace"], p["framework"], f"{p['score']}%", str(c["met"]),
-                        str(c["partly_met"]), str(c["not_met"]), str(c["not_applicable"]), cats)
+        cats = "\n".join(
+            f"{x['id']} {x['score'] if x['score'] is not None else '-'}%" for x in p["categories"]
+        )
+        summary.add_row(
+            p["workspace"],
+            p["framework"],
+            f"{p['score']}%",
+            str(c["met"]),
+            str(c["partly_met"]),
+            str(c["not_met"]),
+            str(c["not_applicable"]),
+            cats,
+        )
     console.print(summary)
     if not detail:
         return
@@ -78,8 +102,12 @@ def _print_tables(payloads: list[dict[str, Any]], *, detail: bool) -> None:
             table.add_column(col, overflow="fold")
         for row in p["criteria"]:
             done = sum(1 for s in row["controls"].values() if s == "implemented")
-            score = "–" if row["score"] is None else f"{row['score']}%"
-            table.add_row(row["ref"], row["category"],
-                          f"[{STYLE[row['status']]}]{row['status']}[/]", score,
-                          f"{done}/{len(row['controls'])} implemented")
+            score = "-" if row["score"] is None else f"{row['score']}%"
+            table.add_row(
+                row["ref"],
+                row["category"],
+                f"[{STYLE[row['status']]}]{row['status']}[/]",
+                score,
+                f"{done}/{len(row['controls'])} implemented",
+            )
         console.print(table)

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from attestly.core.models import Workspace
     from attestly.frameworks.models import Criterion, Framework
 
-app = typer.Typer(help="Frameworks, categories in scope and not-applicable criteria.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Frameworks, categories in scope and not-applicable criteria.", no_args_is_help=True
+)
 
 WORKSPACE_OPT = typer.Option(..., "--workspace", "-w", help="Workspace id, e.g. demo")
 FORMAT_OPT = typer.Option(Format.TABLE, "--format", "-f", help="table, json or csv")
@@ -50,9 +51,11 @@ def _criterion_or_fail(key: str) -> Criterion:
 
 
 @app.command("show")
-def show(workspace: str = WORKSPACE_OPT,
-         framework: str | None = typer.Option(None, "--framework", help="e.g. soc2"),
-         fmt: Format = FORMAT_OPT) -> None:
+def show(
+    workspace: str = WORKSPACE_OPT,
+    framework: str | None = typer.Option(None, "--framework", help="e.g. soc2"),
+    fmt: Format = FORMAT_OPT,
+) -> None:
     """Adopted frameworks with their categories in scope and not-applicable criteria."""
     setup_django()
     from attestly.controls.models import Control
@@ -64,31 +67,49 @@ def show(workspace: str = WORKSPACE_OPT,
     for adoption in list_adoptions([ws.pk], framework):
         cats = sorted(adoption.categories.all(), key=lambda c: c.position)
         excluded = CriterionExclusion.objects.filter(
-            workspace=ws, criterion__framework=adoption.framework).select_related("criterion")
-        rows.append({
-            "framework": adoption.framework.slug,
-            "categories": [c.slug for c in cats],
-            "criteria_in_scope": adoption.framework.criteria.filter(category__in=cats).count(),
-            "controls": Control.objects.filter(
-                workspace=ws, retired_at__isnull=True,
-                mappings__criterion__framework=adoption.framework,
-                mappings__criterion__category__in=cats).distinct().count(),
-            "not_applicable": [f"{e.criterion.ref}: {e.reason}" for e in excluded],
-        })
+            workspace=ws, criterion__framework=adoption.framework
+        ).select_related("criterion")
+        rows.append(
+            {
+                "framework": adoption.framework.slug,
+                "categories": [c.slug for c in cats],
+                "criteria_in_scope": adoption.framework.criteria.filter(category__in=cats).count(),
+                "controls": Control.objects.filter(
+                    workspace=ws,
+                    retired_at__isnull=True,
+                    mappings__criterion__framework=adoption.framework,
+                    mappings__criterion__category__in=cats,
+                )
+                .distinct()
+                .count(),
+                "not_applicable": [f"{e.criterion.ref}: {e.reason}" for e in excluded],
+            }
+        )
     if not rows:
-        raise fail(f"{workspace} has adopted no framework"
-                   + (f" named {framework!r}" if framework else "")
-                   + "; run `attestly scope set`", code=1)
-    emit(rows, fmt, columns=["framework", "categories", "criteria_in_scope", "controls",
-                             "not_applicable"], title=f"Scope of {ws.name}")
+        raise fail(
+            f"{workspace} has adopted no framework"
+            + (f" named {framework!r}" if framework else "")
+            + "; run `attestly scope set`",
+            code=1,
+        )
+    emit(
+        rows,
+        fmt,
+        columns=["framework", "categories", "criteria_in_scope", "controls", "not_applicable"],
+        title=f"Scope of {ws.name}",
+    )
 
 
 @app.command("set")
-def set_scope(workspace: str = WORKSPACE_OPT,
-              framework: str = typer.Option(..., "--framework", help="e.g. soc2"),
-              categories: str = typer.Option(
-                  "", "--categories", help="Comma-separated, e.g. security,availability "
-                                           "(security is always in scope)")) -> None:
+def set_scope(
+    workspace: str = WORKSPACE_OPT,
+    framework: str = typer.Option(..., "--framework", help="e.g. soc2"),
+    categories: str = typer.Option(
+        "",
+        "--categories",
+        help="Comma-separated, e.g. security,availability (security is always in scope)",
+    ),
+) -> None:
     """Adopt a framework, or change its categories in scope; adds the library's controls."""
     setup_django()
     from django.core.exceptions import ValidationError
@@ -103,20 +124,25 @@ def set_scope(workspace: str = WORKSPACE_OPT,
         adoption = do_adopt_framework(actor=None, workspace=ws, framework=fw, categories=wanted)
     except ValidationError as exc:
         raise fail("; ".join(exc.messages)) from None
-    entry = AuditEntry.objects.filter(workspace=ws, object_id=str(adoption.pk),
-                                      object_type="readiness.frameworkadoption").last()
-    after = entry.after if entry is not None else {}
+    entry = AuditEntry.objects.filter(
+        workspace=ws, object_id=str(adoption.pk), object_type="readiness.frameworkadoption"
+    ).last()
+    after = (entry.after if entry is not None else None) or {}
     cats = ", ".join(c.slug for c in sorted(adoption.categories.all(), key=lambda c: c.position))
-    console.print(f"[green]ok[/]: {ws.slug} · {fw.slug} in scope: {cats}; "
-                  f"{len(after.get('controls_created', []))} controls created, "
-                  f"{after.get('controls_reused', 0)} reused", highlight=False)
+    console.print(
+        f"[green]ok[/]: {ws.slug} · {fw.slug} in scope: {cats}; "
+        f"{len(after.get('controls_created', []))} controls created, "
+        f"{after.get('controls_reused', 0)} reused",
+        highlight=False,
+    )
 
 
 @app.command("exclude")
-def exclude(workspace: str = WORKSPACE_OPT,
-            criterion: str = typer.Option(..., "--criterion", help="e.g. soc2:P3.2"),
-            reason: str = typer.Option(..., "--reason", help="Why it does not apply (DC 8)")
-            ) -> None:
+def exclude(
+    workspace: str = WORKSPACE_OPT,
+    criterion: str = typer.Option(..., "--criterion", help="e.g. soc2:P3.2"),
+    reason: str = typer.Option(..., "--reason", help="Why it does not apply (DC 8)"),
+) -> None:
     """Declare a criterion not applicable, with the reason the system description gives."""
     setup_django()
     from django.core.exceptions import ValidationError
@@ -133,8 +159,10 @@ def exclude(workspace: str = WORKSPACE_OPT,
 
 
 @app.command("include")
-def include(workspace: str = WORKSPACE_OPT,
-            criterion: str = typer.Option(..., "--criterion", help="e.g. soc2:P3.2")) -> None:
+def include(
+    workspace: str = WORKSPACE_OPT,
+    criterion: str = typer.Option(..., "--criterion", help="e.g. soc2:P3.2"),
+) -> None:
     """Withdraw a not-applicable declaration."""
     setup_django()
     from attestly.readiness.actions import do_include_criterion

@@ -32,21 +32,38 @@ if TYPE_CHECKING:
 
 REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")
 CUSTOM_PREFIX = "CUS-"
-EDITABLE = ("title", "description", "family", "owner", "nature", "frequency", "status",
-            "na_reason", "evidence", "guidance")
+EDITABLE = (
+    "title",
+    "description",
+    "family",
+    "owner",
+    "nature",
+    "frequency",
+    "status",
+    "na_reason",
+    "evidence",
+    "guidance",
+)
 
 
 def _choice(field: str, value: str, choices: type[Any]) -> None:
     if value not in choices.values:
-        raise ValidationError({field: f"{value!r} is not a valid {field}; choose one of "
-                                      f"{', '.join(choices.values)}."})
+        raise ValidationError(
+            {field: f"{value!r} is not a valid {field}; choose one of {', '.join(choices.values)}."}
+        )
 
 
 def _check_owner(workspace: Workspace, owner: User | None) -> None:
-    if owner is not None and not Membership.objects.filter(workspace=workspace,
-                                                           user=owner).exists():
-        raise ValidationError({"owner": f"{owner.get_username()} is not a member of the "
-                                        f"{workspace.slug} workspace; a control's owner must be."})
+    if (
+        owner is not None
+        and not Membership.objects.filter(workspace=workspace, user=owner).exists()
+    ):
+        raise ValidationError(
+            {
+                "owner": f"{owner.get_username()} is not a member of the "
+                f"{workspace.slug} workspace; a control's owner must be."
+            }
+        )
 
 
 def _check_fields(workspace: Workspace, values: dict[str, Any]) -> None:
@@ -67,18 +84,27 @@ def _check_fields(workspace: Workspace, values: dict[str, Any]) -> None:
 def snapshot(control: Control) -> dict[str, Any]:
     """The audited view of a control."""
     return {
-        "ref": control.ref, "title": control.title, "description": control.description,
-        "family": control.family, "owner": control.owner.get_username() if control.owner else None,
-        "nature": control.nature, "frequency": control.frequency, "status": control.status,
-        "na_reason": control.na_reason, "evidence": control.evidence,
+        "ref": control.ref,
+        "title": control.title,
+        "description": control.description,
+        "family": control.family,
+        "owner": control.owner.get_username() if control.owner else None,
+        "nature": control.nature,
+        "frequency": control.frequency,
+        "status": control.status,
+        "na_reason": control.na_reason,
+        "evidence": control.evidence,
         "guidance": control.guidance,
         "retired_at": control.retired_at.isoformat() if control.retired_at else None,
     }
 
 
 def _next_custom_ref(workspace: Workspace) -> str:
-    taken = set(Control.objects.filter(workspace=workspace, ref__startswith=CUSTOM_PREFIX)
-                .values_list("ref", flat=True))
+    taken = set(
+        Control.objects.filter(workspace=workspace, ref__startswith=CUSTOM_PREFIX).values_list(
+            "ref", flat=True
+        )
+    )
     n = 1
     while f"{CUSTOM_PREFIX}{n:02d}" in taken:
         n += 1
@@ -97,18 +123,34 @@ def _check_mappings(mappings: Sequence[tuple[Criterion, str]]) -> None:
 
 
 def do_create_control(
-    *, actor: User | None, workspace: Workspace, title: str, ref: str | None = None,
-    description: str = "", family: str = "", owner: User | None = None,
-    nature: str = Nature.MANUAL, frequency: str = Frequency.ANNUAL,
-    status: str = ImplementationStatus.NOT_STARTED, na_reason: str = "",
-    evidence: Sequence[str] = (), guidance: str = "",
+    *,
+    actor: User | None,
+    workspace: Workspace,
+    title: str,
+    ref: str | None = None,
+    description: str = "",
+    family: str = "",
+    owner: User | None = None,
+    nature: str = Nature.MANUAL,
+    frequency: str = Frequency.ANNUAL,
+    status: str = ImplementationStatus.NOT_STARTED,
+    na_reason: str = "",
+    evidence: Sequence[str] = (),
+    guidance: str = "",
     mappings: Sequence[tuple[Criterion, str]] = (),
 ) -> Control:
     """Write a control from scratch (no library template), with the criteria it meets."""
     values: dict[str, Any] = {
-        "title": title, "description": description, "family": family, "owner": owner,
-        "nature": nature, "frequency": frequency, "status": status, "na_reason": na_reason,
-        "evidence": list(evidence), "guidance": guidance,
+        "title": title,
+        "description": description,
+        "family": family,
+        "owner": owner,
+        "nature": nature,
+        "frequency": frequency,
+        "status": status,
+        "na_reason": na_reason,
+        "evidence": list(evidence),
+        "guidance": guidance,
     }
     _check_fields(workspace, values)
     _check_mappings(mappings)
@@ -121,10 +163,15 @@ def do_create_control(
         values["title"] = title.strip()
         control = Control.objects.create(workspace=workspace, ref=ref, **values)
         ControlMapping.objects.bulk_create(
-            ControlMapping(control=control, criterion=c, relationship=r) for c, r in mappings)
-        audit.record(actor=actor, action="control.create", obj=control, workspace=workspace,
-                     after={**snapshot(control),
-                            "mappings": {c.key: r for c, r in mappings}})
+            ControlMapping(control=control, criterion=c, relationship=r) for c, r in mappings
+        )
+        audit.record(
+            actor=actor,
+            action="control.create",
+            obj=control,
+            workspace=workspace,
+            after={**snapshot(control), "mappings": {c.key: r for c, r in mappings}},
+        )
     return control
 
 
@@ -149,10 +196,14 @@ def do_update_control(*, actor: User | None, control: Control, **changes: Any) -
         control.save()
         after = snapshot(control)
         changed = {k for k in after if after[k] != before[k]}
-        audit.record(actor=actor, action="control.update", obj=control,
-                     workspace=control.workspace,
-                     before={k: before[k] for k in sorted(changed)},
-                     after={k: after[k] for k in sorted(changed)})
+        audit.record(
+            actor=actor,
+            action="control.update",
+            obj=control,
+            workspace=control.workspace,
+            before={k: before[k] for k in sorted(changed)},
+            after={k: after[k] for k in sorted(changed)},
+        )
     return control
 
 
@@ -163,8 +214,13 @@ def do_retire_control(*, actor: User | None, control: Control) -> Control:
     with transaction.atomic():
         control.retired_at = timezone.now()
         control.save(update_fields=["retired_at", "updated_at"])
-        audit.record(actor=actor, action="control.retire", obj=control,
-                     workspace=control.workspace, after={"retired_at": control.retired_at})
+        audit.record(
+            actor=actor,
+            action="control.retire",
+            obj=control,
+            workspace=control.workspace,
+            after={"retired_at": control.retired_at},
+        )
     return control
 
 
@@ -175,41 +231,68 @@ def do_restore_control(*, actor: User | None, control: Control) -> Control:
         before = control.retired_at
         control.retired_at = None
         control.save(update_fields=["retired_at", "updated_at"])
-        audit.record(actor=actor, action="control.restore", obj=control,
-                     workspace=control.workspace, before={"retired_at": before})
+        audit.record(
+            actor=actor,
+            action="control.restore",
+            obj=control,
+            workspace=control.workspace,
+            before={"retired_at": before},
+        )
     return control
 
 
-def do_map_control(*, actor: User | None, control: Control, criterion: Criterion,
-                   relationship: str = Relationship.INTERSECT) -> ControlMapping:
+def do_map_control(
+    *,
+    actor: User | None,
+    control: Control,
+    criterion: Criterion,
+    relationship: str = Relationship.INTERSECT,
+) -> ControlMapping:
     """Say that a control meets a criterion (or change how it relates to it)."""
     _choice("relationship", relationship, Relationship)
     with transaction.atomic():
         mapping, created = ControlMapping.objects.get_or_create(
-            control=control, criterion=criterion, defaults={"relationship": relationship})
+            control=control, criterion=criterion, defaults={"relationship": relationship}
+        )
         before = None if created else {"relationship": mapping.relationship}
         if not created:
             mapping.relationship = relationship
             mapping.save(update_fields=["relationship"])
-        audit.record(actor=actor, action="control.map", obj=mapping,
-                     workspace=control.workspace, before=before,
-                     after={"control": control.ref, "criterion": criterion.key,
-                            "relationship": relationship})
+        audit.record(
+            actor=actor,
+            action="control.map",
+            obj=mapping,
+            workspace=control.workspace,
+            before=before,
+            after={
+                "control": control.ref,
+                "criterion": criterion.key,
+                "relationship": relationship,
+            },
+        )
     return mapping
 
 
 def do_unmap_control(*, actor: User | None, mapping: ControlMapping) -> None:
     control = mapping.control
     with transaction.atomic():
-        audit.record(actor=actor, action="control.unmap", obj=mapping,
-                     workspace=control.workspace,
-                     before={"control": control.ref, "criterion": mapping.criterion.key,
-                             "relationship": mapping.relationship})
+        audit.record(
+            actor=actor,
+            action="control.unmap",
+            obj=mapping,
+            workspace=control.workspace,
+            before={
+                "control": control.ref,
+                "criterion": mapping.criterion.key,
+                "relationship": mapping.relationship,
+            },
+        )
         mapping.delete()
 
 
-def adopt_library_controls(*, workspace: Workspace, framework: Framework,
-                           categories: Iterable[Category]) -> tuple[list[str], list[str]]:
+def adopt_library_controls(
+    *, workspace: Workspace, framework: Framework, categories: Iterable[Category]
+) -> tuple[list[str], list[str]]:
     """Create workspace controls for the library controls that meet in-scope criteria.
 
     Part of `readiness.actions.do_adopt_framework`, inside its transaction and audit entry.
@@ -217,11 +300,19 @@ def adopt_library_controls(*, workspace: Workspace, framework: Framework,
     reused, never copied twice: test once, comply many. New controls get every library
     mapping, in all frameworks. Returns (created refs, reused refs).
     """
-    wanted = (LibraryControl.objects.filter(
-        mappings__criterion__framework=framework,
-        mappings__criterion__category__in=list(categories)).distinct().order_by("position"))
-    have = dict(Control.objects.filter(workspace=workspace, library_control__isnull=False)
-                .values_list("library_control_id", "ref"))
+    wanted = (
+        LibraryControl.objects.filter(
+            mappings__criterion__framework=framework,
+            mappings__criterion__category__in=list(categories),
+        )
+        .distinct()
+        .order_by("position")
+    )
+    have = dict(
+        Control.objects.filter(workspace=workspace, library_control__isnull=False).values_list(
+            "library_control_id", "ref"
+        )
+    )
     taken_refs = set(Control.objects.filter(workspace=workspace).values_list("ref", flat=True))
     new: list[Control] = []
     reused: list[str] = []
@@ -231,18 +322,34 @@ def adopt_library_controls(*, workspace: Workspace, framework: Framework,
             continue
         # A custom control may already use the library id; keep both, distinguishable.
         ref = lib.ref if lib.ref not in taken_refs else f"{lib.ref}-L"[:16]
-        new.append(Control(
-            workspace=workspace, library_control=lib, ref=ref, title=lib.title,
-            description=lib.description, family=lib.family, nature=lib.nature,
-            frequency=lib.frequency, evidence=lib.evidence, guidance=lib.guidance,
-        ))
+        new.append(
+            Control(
+                workspace=workspace,
+                library_control=lib,
+                ref=ref,
+                title=lib.title,
+                description=lib.description,
+                family=lib.family,
+                nature=lib.nature,
+                frequency=lib.frequency,
+                evidence=lib.evidence,
+                guidance=lib.guidance,
+            )
+        )
     created = Control.objects.bulk_create(new)
     if created:
-        by_lib = {c.library_control_id: c for c in Control.objects.filter(
-            workspace=workspace, library_control__in=[c.library_control_id for c in new])}
+        by_lib = {
+            c.library_control_id: c
+            for c in Control.objects.filter(
+                workspace=workspace, library_control__in=[c.library_control_id for c in new]
+            )
+        }
         ControlMapping.objects.bulk_create(
-            ControlMapping(control=by_lib[m.control_id], criterion_id=m.criterion_id,
-                           relationship=m.relationship)
+            ControlMapping(
+                control=by_lib[m.control_id],
+                criterion_id=m.criterion_id,
+                relationship=m.relationship,
+            )
             for m in LibraryControlMapping.objects.filter(control_id__in=list(by_lib))
         )
     return [c.ref for c in created], reused

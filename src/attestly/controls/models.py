@@ -39,28 +39,37 @@ class Control(models.Model):
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="controls")
-    library_control = models.ForeignKey(LibraryControl, null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="adopted")
+    library_control = models.ForeignKey(
+        LibraryControl, null=True, blank=True, on_delete=models.SET_NULL, related_name="adopted"
+    )
     ref = models.CharField(max_length=16)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     family = models.SlugField(max_length=63, blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="owned_controls")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_controls",
+    )
     nature = models.CharField(max_length=24, choices=Nature.choices, default=Nature.MANUAL)
-    frequency = models.CharField(max_length=16, choices=Frequency.choices,
-                                 default=Frequency.ANNUAL)
-    status = models.CharField(max_length=16, choices=ImplementationStatus.choices,
-                              default=ImplementationStatus.NOT_STARTED)
+    frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.ANNUAL)
+    status = models.CharField(
+        max_length=16,
+        choices=ImplementationStatus.choices,
+        default=ImplementationStatus.NOT_STARTED,
+    )
     na_reason = models.TextField(blank=True, help_text="Why the control does not apply.")
-    evidence = models.JSONField(default=list, blank=True,
-                                help_text="What an auditor expects to see, one item a line.")
+    evidence = models.JSONField(
+        default=list, blank=True, help_text="What an auditor expects to see, one item a line."
+    )
     guidance = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[WorkspaceScopedManager[Control]] = WorkspaceScopedManager()
+    objects: ClassVar[WorkspaceScopedManager[Control]] = WorkspaceScopedManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["workspace", "ref"]
@@ -93,10 +102,12 @@ class ControlMapping(models.Model):
     """A workspace control meets (part of) one criterion of some framework."""
 
     control = models.ForeignKey(Control, on_delete=models.CASCADE, related_name="mappings")
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE,
-                                  related_name="control_mappings")
-    relationship = models.CharField(max_length=16, choices=Relationship.choices,
-                                    default=Relationship.INTERSECT)
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="control_mappings"
+    )
+    relationship = models.CharField(
+        max_length=16, choices=Relationship.choices, default=Relationship.INTERSECT
+    )
 
     objects: ClassVar[ControlMappingManager] = ControlMappingManager()
 

@@ -15,18 +15,28 @@ from attestly.frameworks.models import Criterion, LibraryControl, LibraryControl
 
 def list_controls() -> QuerySet[Control]:
     """Controls with workspace, owner, template and mapped criteria in four queries."""
-    return Control.objects.select_related("workspace", "owner", "library_control").prefetch_related(
-        Prefetch("mappings", queryset=ControlMapping.objects.select_related(
-            "criterion__framework", "criterion__category").order_by(
-            "criterion__framework__slug", "criterion__position"))
-    ).order_by("workspace__slug", "ref")
+    return (
+        Control.objects.select_related("workspace", "owner", "library_control")
+        .prefetch_related(
+            Prefetch(
+                "mappings",
+                queryset=ControlMapping.objects.select_related(
+                    "criterion__framework", "criterion__category"
+                ).order_by("criterion__framework__slug", "criterion__position"),
+            )
+        )
+        .order_by("workspace__slug", "ref")
+    )
 
 
 def list_library_controls() -> QuerySet[LibraryControl]:
     return LibraryControl.objects.prefetch_related(
-        Prefetch("mappings", queryset=LibraryControlMapping.objects.select_related(
-            "criterion__framework", "criterion__category").order_by(
-            "criterion__framework__slug", "criterion__position"))
+        Prefetch(
+            "mappings",
+            queryset=LibraryControlMapping.objects.select_related(
+                "criterion__framework", "criterion__category"
+            ).order_by("criterion__framework__slug", "criterion__position"),
+        )
     ).order_by("position")
 
 
@@ -54,14 +64,15 @@ def crosswalk(criterion: Criterion, *, workspace: Any = None) -> dict[str, list[
     """
     if workspace is None:
         pairs = LibraryControlMapping.objects.filter(
-            control__mappings__criterion=criterion).select_related(
-            "control", "criterion__framework")
+            control__mappings__criterion=criterion
+        ).select_related("control", "criterion__framework")
         rows = [(m.control.ref, m.relationship, m.criterion) for m in pairs]
     else:
         wpairs = ControlMapping.objects.filter(
-            control__workspace=workspace, control__retired_at__isnull=True,
-            control__mappings__criterion=criterion).select_related(
-            "control", "criterion__framework")
+            control__workspace=workspace,
+            control__retired_at__isnull=True,
+            control__mappings__criterion=criterion,
+        ).select_related("control", "criterion__framework")
         rows = [(m.control.ref, m.relationship, m.criterion) for m in wpairs]
     found: dict[int, Counterpart] = {}
     for ref, relationship, other in rows:
@@ -72,7 +83,8 @@ def crosswalk(criterion: Criterion, *, workspace: Any = None) -> dict[str, list[
             cp.via.append(ref)
             cp.relationships[ref] = relationship
     grouped: dict[str, list[Counterpart]] = defaultdict(list)
-    for cp in sorted(found.values(), key=lambda c: (c.criterion.framework.slug,
-                                                    c.criterion.position)):
+    for cp in sorted(
+        found.values(), key=lambda c: (c.criterion.framework.slug, c.criterion.position)
+    ):
         grouped[cp.criterion.framework.slug].append(cp)
     return dict(grouped)

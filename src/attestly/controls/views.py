@@ -46,15 +46,18 @@ def _filter_options() -> dict[str, Any]:
     return {
         "frameworks": Framework.objects.order_by("slug"),
         "categories": Category.objects.select_related("framework").order_by(
-            "framework__slug", "position"),
+            "framework__slug", "position"
+        ),
         "soc2_criteria": Criterion.objects.filter(framework=soc2).order_by("position"),
     }
 
 
 @login_required
 def library_list(request: HttpRequest) -> HttpResponse:
-    params = {k: request.GET.get(k, "").strip() for k in ("framework", "criterion", "category",
-                                                          "family", "q")}
+    params = {
+        k: request.GET.get(k, "").strip()
+        for k in ("framework", "criterion", "category", "family", "q")
+    }
     controls = list_library_controls()
     if params["framework"]:
         controls = controls.filter(mappings__criterion__framework__slug=params["framework"])
@@ -68,9 +71,11 @@ def library_list(request: HttpRequest) -> HttpResponse:
         controls = controls.filter(title__icontains=params["q"][:200])
     rows = [(c, maps_by_framework(c.mappings.all())) for c in controls.distinct()]
     context = {
-        "rows": rows, "params": params,
-        "families": LibraryControl.objects.order_by("family").values_list(
-            "family", flat=True).distinct(),
+        "rows": rows,
+        "params": params,
+        "families": LibraryControl.objects.order_by("family")
+        .values_list("family", flat=True)
+        .distinct(),
         **_filter_options(),
     }
     template = "controls/_library_table.html" if _is_htmx(request) else "controls/library.html"
@@ -81,25 +86,38 @@ def library_list(request: HttpRequest) -> HttpResponse:
 def library_detail(request: HttpRequest, ref: str) -> HttpResponse:
     control = get_object_or_404(list_library_controls(), ref=ref)
     workspace = _workspace(request)
-    adopted = (Control.objects.filter(workspace=workspace, library_control=control).first()
-               if workspace is not None else None)
-    return render(request, "controls/library_detail.html", {
-        "control": control, "maps": maps_by_framework(control.mappings.all()),
-        "adopted": adopted,
-    })
+    adopted = (
+        Control.objects.filter(workspace=workspace, library_control=control).first()
+        if workspace is not None
+        else None
+    )
+    return render(
+        request,
+        "controls/library_detail.html",
+        {
+            "control": control,
+            "maps": maps_by_framework(control.mappings.all()),
+            "adopted": adopted,
+        },
+    )
 
 
 @login_required
 def control_list(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
-    params = {k: request.GET.get(k, "").strip() for k in ("framework", "criterion", "category",
-                                                          "status", "owner", "q")}
+    params = {
+        k: request.GET.get(k, "").strip()
+        for k in ("framework", "criterion", "category", "status", "owner", "q")
+    }
     controls = list_controls().none()
     members: list[Membership] = []
     if workspace is not None:
         controls = list_controls().filter(workspace=workspace, retired_at__isnull=True)
-        members = list(Membership.objects.filter(workspace=workspace).select_related("user")
-                       .order_by("user__username"))
+        members = list(
+            Membership.objects.filter(workspace=workspace)
+            .select_related("user")
+            .order_by("user__username")
+        )
     if params["framework"]:
         controls = controls.filter(mappings__criterion__framework__slug=params["framework"])
     if params["criterion"]:
@@ -116,8 +134,11 @@ def control_list(request: HttpRequest) -> HttpResponse:
         controls = controls.filter(title__icontains=params["q"][:200])
     rows = [(c, maps_by_framework(c.mappings.all())) for c in controls.distinct()]
     context = {
-        "rows": rows, "params": params, "members": members,
-        "statuses": ImplementationStatus.choices, **_filter_options(),
+        "rows": rows,
+        "params": params,
+        "members": members,
+        "statuses": ImplementationStatus.choices,
+        **_filter_options(),
     }
     template = "controls/_control_table.html" if _is_htmx(request) else "controls/list.html"
     return render(request, template, context)
@@ -133,8 +154,9 @@ def _control_or_404(request: HttpRequest, ref: str) -> Control:
 def _edit_context(request: HttpRequest, control: Control, error: str = "") -> dict[str, Any]:
     return {
         "control": control,
-        "members": Membership.objects.filter(workspace=control.workspace).select_related(
-            "user").order_by("user__username"),
+        "members": Membership.objects.filter(workspace=control.workspace)
+        .select_related("user")
+        .order_by("user__username"),
         "statuses": ImplementationStatus.choices,
         "can_edit": can_edit_workspace(request.user, control.workspace),
         "error": error,
@@ -144,10 +166,14 @@ def _edit_context(request: HttpRequest, control: Control, error: str = "") -> di
 @login_required
 def control_detail(request: HttpRequest, ref: str) -> HttpResponse:
     control = _control_or_404(request, ref)
-    return render(request, "controls/detail.html", {
-        **_edit_context(request, control),
-        "maps": maps_by_framework(control.mappings.all()),
-    })
+    return render(
+        request,
+        "controls/detail.html",
+        {
+            **_edit_context(request, control),
+            "maps": maps_by_framework(control.mappings.all()),
+        },
+    )
 
 
 @login_required
@@ -161,8 +187,11 @@ def control_edit(request: HttpRequest, ref: str) -> HttpResponse:
     error = ""
     if "owner" in request.POST:
         username = request.POST["owner"]
-        member = Membership.objects.filter(workspace=control.workspace,
-                                           user__username=username).select_related("user").first()
+        member = (
+            Membership.objects.filter(workspace=control.workspace, user__username=username)
+            .select_related("user")
+            .first()
+        )
         if username and member is None:
             error = f"{username} is not a member of this workspace."
         changes["owner"] = member.user if member else None
@@ -177,14 +206,18 @@ def control_edit(request: HttpRequest, ref: str) -> HttpResponse:
             control.refresh_from_db()
     if _is_htmx(request):
         # htmx swaps only 2xx answers, so a refused change comes back as 200 with its message.
-        return render(request, "controls/_edit_form.html",
-                      _edit_context(request, control, error))
+        return render(request, "controls/_edit_form.html", _edit_context(request, control, error))
     if not error:
         return redirect("controls:detail", ref=control.ref)
-    return render(request, "controls/detail.html", {
-        **_edit_context(request, control, error),
-        "maps": maps_by_framework(control.mappings.all()),
-    }, status=400)
+    return render(
+        request,
+        "controls/detail.html",
+        {
+            **_edit_context(request, control, error),
+            "maps": maps_by_framework(control.mappings.all()),
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -193,10 +226,17 @@ def mapping_view(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("criterion", "").strip() or "soc2:CC6.1"
     source = "workspace" if request.GET.get("source") == "workspace" else "library"
     workspace = _workspace(request) if source == "workspace" else None
-    criterion = get_object_or_404(Criterion.objects.select_related("framework", "category"),
-                                  key=key)
+    criterion = get_object_or_404(
+        Criterion.objects.select_related("framework", "category"), key=key
+    )
     grouped = crosswalk(criterion, workspace=workspace)
-    return render(request, "controls/mappings.html", {
-        "criterion": criterion, "grouped": grouped, "source": source,
-        "soc2_criteria": Criterion.objects.filter(framework__slug="soc2").order_by("position"),
-    })
+    return render(
+        request,
+        "controls/mappings.html",
+        {
+            "criterion": criterion,
+            "grouped": grouped,
+            "source": source,
+            "soc2_criteria": Criterion.objects.filter(framework__slug="soc2").order_by("position"),
+        },
+    )

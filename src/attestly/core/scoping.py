@@ -72,5 +72,6 @@ def can_edit_workspace(user: User | AnonymousUser, workspace: Any) -> bool:
 
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(user_id=user.pk, workspace=workspace,
-                                     role__in=EDITOR_ROLES).exists()
+    return Membership.objects.filter(
+        user_id=user.pk, workspace=workspace, role__in=EDITOR_ROLES
+    ).exists()

@@ -42,7 +42,8 @@ class Category(models.Model):
         ordering = ["framework", "position"]
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(fields=["framework", "slug"], name="category_slug_per_framework")
+            models.UniqueConstraint(fields=["framework", "slug"],
+                                    name="category_slug_per_framework")
         ]
 
     def __str__(self) -> str:

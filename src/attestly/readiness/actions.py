@@ -27,16 +27,25 @@ def _resolve_categories(framework: Framework, slugs: Iterable[str]) -> list[Cate
     found = {c.slug: c for c in framework.categories.all()}
     unknown = sorted(wanted - set(found))
     if unknown:
-        raise ValidationError({"categories": f"Unknown {framework.slug} categories: "
-                                             f"{', '.join(unknown)}. Known: {', '.join(found)}."})
+        raise ValidationError(
+            {
+                "categories": f"Unknown {framework.slug} categories: "
+                f"{', '.join(unknown)}. Known: {', '.join(found)}."
+            }
+        )
     # Categories that are always in scope (SOC 2 security) cannot be left out. A framework
     # with none marked so (ISO, CSF, GDPR) takes all its categories when none are named.
     chosen = [c for c in found.values() if c.slug in wanted or c.always_in_scope]
     return chosen or list(found.values())
 
 
-def do_adopt_framework(*, actor: User | None, workspace: Workspace, framework: Framework,
-                       categories: Iterable[str] = ()) -> FrameworkAdoption:
+def do_adopt_framework(
+    *,
+    actor: User | None,
+    workspace: Workspace,
+    framework: Framework,
+    categories: Iterable[str] = (),
+) -> FrameworkAdoption:
     """Adopt a framework (or change its scope if already adopted).
 
     Library controls that meet in-scope criteria become workspace controls; ones the
@@ -46,49 +55,77 @@ def do_adopt_framework(*, actor: User | None, workspace: Workspace, framework: F
     chosen = _resolve_categories(framework, categories)
     with transaction.atomic():
         adoption, created = FrameworkAdoption.objects.get_or_create(
-            workspace=workspace, framework=framework)
+            workspace=workspace, framework=framework
+        )
         before = None if created else sorted(c.slug for c in adoption.categories.all())
         adoption.categories.set(chosen)
-        new, reused = adopt_library_controls(workspace=workspace, framework=framework,
-                                             categories=chosen)
-        audit.record(actor=actor, action="framework.adopt" if created else "framework.scope",
-                     obj=adoption, workspace=workspace, before={"categories": before},
-                     after={"categories": sorted(c.slug for c in chosen),
-                            "controls_created": new, "controls_reused": len(reused)})
+        new, reused = adopt_library_controls(
+            workspace=workspace, framework=framework, categories=chosen
+        )
+        audit.record(
+            actor=actor,
+            action="framework.adopt" if created else "framework.scope",
+            obj=adoption,
+            workspace=workspace,
+            before={"categories": before},
+            after={
+                "categories": sorted(c.slug for c in chosen),
+                "controls_created": new,
+                "controls_reused": len(reused),
+            },
+        )
     return adoption
 
 
-def do_exclude_criterion(*, actor: User | None, workspace: Workspace, criterion: Criterion,
-                         reason: str) -> CriterionExclusion:
+def do_exclude_criterion(
+    *, actor: User | None, workspace: Workspace, criterion: Criterion, reason: str
+) -> CriterionExclusion:
     """Declare a criterion not applicable (the DC 8 disclosure); it leaves the score."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": f"Say why {criterion.key} does not apply; the system "
-                                         "description must disclose it."})
-    if not FrameworkAdoption.objects.filter(workspace=workspace,
-                                            framework_id=criterion.framework_id).exists():
-        raise ValidationError({"criterion": f"{workspace.slug} has not adopted "
-                                            f"{criterion.key.split(':')[0]}."})
+        raise ValidationError(
+            {
+                "reason": f"Say why {criterion.key} does not apply; the system "
+                "description must disclose it."
+            }
+        )
+    if not FrameworkAdoption.objects.filter(
+        workspace=workspace, framework_id=criterion.framework_id
+    ).exists():
+        raise ValidationError(
+            {"criterion": f"{workspace.slug} has not adopted {criterion.key.split(':')[0]}."}
+        )
     with transaction.atomic():
         exclusion, created = CriterionExclusion.objects.get_or_create(
-            workspace=workspace, criterion=criterion,
-            defaults={"reason": reason, "created_by": actor})
+            workspace=workspace,
+            criterion=criterion,
+            defaults={"reason": reason, "created_by": actor},
+        )
         before = None if created else {"reason": exclusion.reason}
         if not created:
             exclusion.reason = reason
             exclusion.save(update_fields=["reason"])
-        audit.record(actor=actor, action="criterion.exclude", obj=exclusion,
-                     workspace=workspace, before=before,
-                     after={"criterion": criterion.key, "reason": reason})
+        audit.record(
+            actor=actor,
+            action="criterion.exclude",
+            obj=exclusion,
+            workspace=workspace,
+            before=before,
+            after={"criterion": criterion.key, "reason": reason},
+        )
     return exclusion
 
 
 def do_include_criterion(*, actor: User | None, exclusion: CriterionExclusion) -> None:
     """Withdraw a not-applicable declaration: the criterion counts again."""
     with transaction.atomic():
-        audit.record(actor=actor, action="criterion.include", obj=exclusion,
-                     workspace=exclusion.workspace,
-                     before={"criterion": exclusion.criterion.key, "reason": exclusion.reason})
+        audit.record(
+            actor=actor,
+            action="criterion.include",
+            obj=exclusion,
+            workspace=exclusion.workspace,
+            before={"criterion": exclusion.criterion.key, "reason": exclusion.reason},
+        )
         exclusion.delete()
 
 
@@ -99,16 +136,24 @@ def _snapshot_fields(score: FrameworkScore) -> dict[str, object]:
         "partly_met": score.counts[CriterionStatus.PARTLY_MET],
         "not_met": score.counts[CriterionStatus.NOT_MET],
         "not_applicable": score.counts[CriterionStatus.NOT_APPLICABLE],
-        "categories": {c.slug: None if c.score is None else round(100 * c.score, 1)
-                       for c in score.categories},
-        "criteria": {c.key: [c.status.value, None if c.score is None else round(c.score, 4)]
-                     for c in score.criteria},
+        "categories": {
+            c.slug: None if c.score is None else round(100 * c.score, 1) for c in score.categories
+        },
+        "criteria": {
+            c.key: [c.status.value, None if c.score is None else round(c.score, 4)]
+            for c in score.criteria
+        },
     }
 
 
-def do_record_readiness(*, actor: User | None, workspace: Workspace, framework: Framework,
-                        score: FrameworkScore, on: dt.date | None = None
-                        ) -> tuple[ReadinessSnapshot, bool]:
+def do_record_readiness(
+    *,
+    actor: User | None,
+    workspace: Workspace,
+    framework: Framework,
+    score: FrameworkScore,
+    on: dt.date | None = None,
+) -> tuple[ReadinessSnapshot, bool]:
     """Keep the day's score: create the day's snapshot, or update it if the score moved.
 
     Returns (snapshot, written). Nothing is written (or audited) when nothing changed.
@@ -116,22 +161,35 @@ def do_record_readiness(*, actor: User | None, workspace: Workspace, framework: 
     day = on or timezone.localdate()
     fields = _snapshot_fields(score)
     with transaction.atomic():
-        current = (ReadinessSnapshot.objects.select_for_update()
-                   .filter(workspace=workspace, framework=framework, date=day).first())
+        current = (
+            ReadinessSnapshot.objects.select_for_update()
+            .filter(workspace=workspace, framework=framework, date=day)
+            .first()
+        )
         if current is not None and all(getattr(current, k) == v for k, v in fields.items()):
             return current, False
         before = None if current is None else {"score": current.score}
         snap, _ = ReadinessSnapshot.objects.update_or_create(
-            workspace=workspace, framework=framework, date=day, defaults=fields)
-        audit.record(actor=actor, action="readiness.record", obj=snap, workspace=workspace,
-                     before=before, after={"framework": framework.slug, "date": day.isoformat(),
-                                           "score": fields["score"]})
+            workspace=workspace, framework=framework, date=day, defaults=fields
+        )
+        audit.record(
+            actor=actor,
+            action="readiness.record",
+            obj=snap,
+            workspace=workspace,
+            before=before,
+            after={"framework": framework.slug, "date": day.isoformat(), "score": fields["score"]},
+        )
     return snap, True
 
 
 def do_refresh_readiness(*, actor: User | None, adoption: FrameworkAdoption) -> Readiness:
     """Compute a framework's readiness now and keep it as the day's snapshot."""
     readiness = compute_readiness(adoption)
-    do_record_readiness(actor=actor, workspace=adoption.workspace, framework=adoption.framework,
-                        score=readiness.score)
+    do_record_readiness(
+        actor=actor,
+        workspace=adoption.workspace,
+        framework=adoption.framework,
+        score=readiness.score,
+    )
     return readiness

@@ -20,7 +20,7 @@ class FrameworkAdoption(models.Model):
     categories = models.ManyToManyField(Category, related_name="+")
     adopted_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[WorkspaceScopedManager[FrameworkAdoption]] = WorkspaceScopedManager()
+    objects: ClassVar[WorkspaceScopedManager[FrameworkAdoption]] = WorkspaceScopedManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["workspace", "framework__slug"]
@@ -39,15 +39,17 @@ class CriterionExclusion(models.Model):
     its controls then leave the readiness score.
     """
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE,
-                                  related_name="criterion_exclusions")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="criterion_exclusions"
+    )
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="exclusions")
     reason = models.TextField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[WorkspaceScopedManager[CriterionExclusion]] = WorkspaceScopedManager()
+    objects: ClassVar[WorkspaceScopedManager[CriterionExclusion]] = WorkspaceScopedManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["workspace", "criterion__framework__slug", "criterion__position"]
@@ -67,8 +69,9 @@ class ReadinessSnapshot(models.Model):
     day's heat map can be redrawn without recomputing from data that has since changed.
     """
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE,
-                                  related_name="readiness_snapshots")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="readiness_snapshots"
+    )
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
     date = models.DateField()
     score = models.FloatField(help_text="0 to 100.")
@@ -80,13 +83,14 @@ class ReadinessSnapshot(models.Model):
     criteria = models.JSONField(default=dict)
     recorded_at = models.DateTimeField(auto_now=True)
 
-    objects: ClassVar[WorkspaceScopedManager[ReadinessSnapshot]] = WorkspaceScopedManager()
+    objects: ClassVar[WorkspaceScopedManager[ReadinessSnapshot]] = WorkspaceScopedManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["workspace", "framework", "date"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "framework", "date"],
-                                    name="one_snapshot_per_day")
+            models.UniqueConstraint(
+                fields=["workspace", "framework", "date"], name="one_snapshot_per_day"
+            )
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -59,10 +60,12 @@ class Readiness:
         return [(c, by_key[c.ref]) for c in self.criteria]
 
 
-def list_adoptions(workspace_ids: QuerySet[Workspace] | Sequence[int] | QuerySet[object],
-                   framework: str | None = None) -> QuerySet[FrameworkAdoption]:
-    qs = FrameworkAdoption.objects.filter(workspace__in=workspace_ids).select_related(
-        "workspace", "framework").prefetch_related("categories")
+def list_adoptions(workspace_ids: Any, framework: str | None = None) -> QuerySet[FrameworkAdoption]:
+    qs = (
+        FrameworkAdoption.objects.filter(workspace__in=workspace_ids)
+        .select_related("workspace", "framework")
+        .prefetch_related("categories")
+    )
     if framework:
         qs = qs.filter(framework__slug=framework)
     return qs.order_by("workspace__slug", "framework__slug")
@@ -72,15 +75,21 @@ def compute_readiness(adoption: FrameworkAdoption) -> Readiness:
     """Score one adopted framework in its workspace (categories in scope only)."""
     workspace, framework = adoption.workspace, adoption.framework
     in_scope = sorted(adoption.categories.all(), key=lambda c: c.position)
-    criteria = list(Criterion.objects.filter(framework=framework, category__in=in_scope)
-                    .select_related("category", "group").order_by("position"))
-    exclusions = dict(CriterionExclusion.objects.filter(
-        workspace=workspace, criterion__in=criteria).values_list("criterion_id", "reason"))
+    criteria = list(
+        Criterion.objects.filter(framework=framework, category__in=in_scope)
+        .select_related("category", "group")
+        .order_by("position")
+    )
+    exclusions = dict(
+        CriterionExclusion.objects.filter(workspace=workspace, criterion__in=criteria).values_list(
+            "criterion_id", "reason"
+        )
+    )
     controls = list(Control.objects.filter(workspace=workspace))
     refs = {c.pk: c.ref for c in controls}
     mapped: dict[int, list[str]] = defaultdict(list)
     for criterion_id, control_id in ControlMapping.objects.filter(
-            control__workspace=workspace, criterion__in=criteria
+        control__workspace=workspace, criterion__in=criteria
     ).values_list("criterion_id", "control_id"):
         mapped[criterion_id].append(refs[control_id])
     signals: dict[int, list[ControlSignal]] = defaultdict(list)
@@ -89,13 +98,13 @@ def compute_readiness(adoption: FrameworkAdoption) -> Readiness:
         for control_id, found in provider(workspace, live).items():
             signals[control_id].extend(found)
     inputs = {
-        c.ref: ControlInput(c.ref, c.status, c.retired_at is not None,
-                            tuple(signals.get(c.pk, ())))
+        c.ref: ControlInput(c.ref, c.status, c.retired_at is not None, tuple(signals.get(c.pk, ())))
         for c in controls
     }
     criterion_inputs = [
-        CriterionInput(c.ref, c.category.slug, tuple(sorted(mapped.get(c.pk, []))),
-                       c.pk in exclusions)
+        CriterionInput(
+            c.ref, c.category.slug, tuple(sorted(mapped.get(c.pk, []))), c.pk in exclusions
+        )
         for c in criteria
     ]
     score = score_framework(criterion_inputs, inputs, [c.slug for c in in_scope])
@@ -104,4 +113,5 @@ def compute_readiness(adoption: FrameworkAdoption) -> Readiness:
 
 def list_snapshots(workspace: Workspace, framework: Framework) -> QuerySet[ReadinessSnapshot]:
     return ReadinessSnapshot.objects.filter(workspace=workspace, framework=framework).order_by(
-        "date")
+        "date"
+    )

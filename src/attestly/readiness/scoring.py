@@ -82,8 +82,12 @@ CREDIT: Mapping[ControlState, float] = {
 }
 
 # A criterion's score as a colour band for heat maps, on the same 0..1 scale.
-STATUS_ORDER = (CriterionStatus.NOT_MET, CriterionStatus.PARTLY_MET, CriterionStatus.MET,
-                CriterionStatus.NOT_APPLICABLE)
+STATUS_ORDER = (
+    CriterionStatus.NOT_MET,
+    CriterionStatus.PARTLY_MET,
+    CriterionStatus.MET,
+    CriterionStatus.NOT_APPLICABLE,
+)
 
 
 @dataclass(frozen=True)
@@ -134,22 +138,38 @@ def control_state(control: ControlInput) -> ControlState:
     return base
 
 
-def score_criterion(criterion: CriterionInput, controls: Mapping[str, ControlInput]
-                    ) -> CriterionScore:
+def score_criterion(
+    criterion: CriterionInput, controls: Mapping[str, ControlInput]
+) -> CriterionScore:
     """A criterion is met when every applicable control mapped to it is implemented."""
     if criterion.not_applicable:
-        return CriterionScore(criterion.key, criterion.category, CriterionStatus.NOT_APPLICABLE,
-                              None, reasons=("declared not applicable",))
+        return CriterionScore(
+            criterion.key,
+            criterion.category,
+            CriterionStatus.NOT_APPLICABLE,
+            None,
+            reasons=("declared not applicable",),
+        )
     states = {k: control_state(controls[k]) for k in criterion.control_keys if k in controls}
     counted = {k: s for k, s in states.items() if s != ControlState.EXCLUDED}
-    reasons = tuple(f"{k}: {sig.source}: {sig.detail or sig.effect.value}"
-                    for k in counted for sig in controls[k].signals)
+    reasons = tuple(
+        f"{k}: {sig.source}: {sig.detail or sig.effect.value}"
+        for k in counted
+        for sig in controls[k].signals
+    )
     if not counted:
-        return CriterionScore(criterion.key, criterion.category, CriterionStatus.NOT_MET, 0.0,
-                              states, reasons or ("no applicable control meets it",))
+        return CriterionScore(
+            criterion.key,
+            criterion.category,
+            CriterionStatus.NOT_MET,
+            0.0,
+            states,
+            reasons or ("no applicable control meets it",),
+        )
     if ControlState.FAILING in counted.values():
-        return CriterionScore(criterion.key, criterion.category, CriterionStatus.NOT_MET, 0.0,
-                              states, reasons)
+        return CriterionScore(
+            criterion.key, criterion.category, CriterionStatus.NOT_MET, 0.0, states, reasons
+        )
     score = sum(CREDIT[s] for s in counted.values()) / len(counted)
     if score == 1.0:
         status = CriterionStatus.MET
@@ -172,8 +192,11 @@ def _mean(scores: Sequence[CriterionScore]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def score_framework(criteria: Sequence[CriterionInput], controls: Mapping[str, ControlInput],
-                    categories: Sequence[str] = ()) -> FrameworkScore:
+def score_framework(
+    criteria: Sequence[CriterionInput],
+    controls: Mapping[str, ControlInput],
+    categories: Sequence[str] = (),
+) -> FrameworkScore:
     """Score every criterion, then each category and the framework as plain means.
 
     `categories` fixes the order of the category scores (default: first appearance).

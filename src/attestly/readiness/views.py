@@ -44,9 +44,16 @@ def heat_rows(readiness: Readiness) -> list[tuple[str, str, list[Cell]]]:
         group = criterion.group
         done = sum(1 for s in score.controls.values() if s.value == "implemented")
         counted = sum(1 for s in score.controls.values() if s.value != "excluded")
-        cell = Cell(criterion.ref, criterion.key, criterion.title, score.status.value,
-                    None if score.score is None else round(100 * score.score), band(score),
-                    done, counted)
+        cell = Cell(
+            criterion.ref,
+            criterion.key,
+            criterion.title,
+            score.status.value,
+            None if score.score is None else round(100 * score.score),
+            band(score),
+            done,
+            counted,
+        )
         rows.setdefault(group.ref, (group.ref, group.name, []))[2].append(cell)
     return list(rows.values())
 
@@ -56,8 +63,10 @@ def chart_points(scores: list[tuple[str, float]]) -> str:
     if not scores:
         return ""
     step = CHART_W / max(1, len(scores) - 1)
-    return " ".join(f"{round(i * step, 1)},{round(CHART_H - s * CHART_H / 100, 1)}"
-                    for i, (_day, s) in enumerate(scores))
+    return " ".join(
+        f"{round(i * step, 1)},{round(CHART_H - s * CHART_H / 100, 1)}"
+        for i, (_day, s) in enumerate(scores)
+    )
 
 
 @login_required
@@ -68,23 +77,34 @@ def readiness_page(request: HttpRequest) -> HttpResponse:
         adoptions = list(list_adoptions([workspace.pk]))
         context["adoptions"] = adoptions
         wanted = request.GET.get("framework", "")
-        adoption = next((a for a in adoptions if a.framework.slug == wanted),
-                        adoptions[0] if adoptions else None)
+        adoption = next(
+            (a for a in adoptions if a.framework.slug == wanted),
+            adoptions[0] if adoptions else None,
+        )
         if adoption is not None:
             readiness = do_refresh_readiness(actor=None, adoption=adoption)
-            history = [(s.date.isoformat(), s.score) for s in
-                       list_snapshots(workspace, adoption.framework)][-HISTORY_DAYS:]
+            history = [
+                (s.date.isoformat(), s.score) for s in list_snapshots(workspace, adoption.framework)
+            ][-HISTORY_DAYS:]
             names = {c.slug: c.name for c in readiness.categories}
-            context.update({
-                "adoption": adoption,
-                "readiness": readiness,
-                "categories": [(names[c.slug], None if c.score is None else
-                                round(100 * c.score, 1), c.counts) for c in
-                               readiness.score.categories],
-                "counts": {k.value: v for k, v in readiness.score.counts.items()},
-                "rows": heat_rows(readiness),
-                "history": history,
-                "points": chart_points(history),
-                "chart_w": CHART_W, "chart_h": CHART_H,
-            })
+            context.update(
+                {
+                    "adoption": adoption,
+                    "readiness": readiness,
+                    "categories": [
+                        (
+                            names[c.slug],
+                            None if c.score is None else round(100 * c.score, 1),
+                            c.counts,
+                        )
+                        for c in readiness.score.categories
+                    ],
+                    "counts": {k.value: v for k, v in readiness.score.counts.items()},
+                    "rows": heat_rows(readiness),
+                    "history": history,
+                    "points": chart_points(history),
+                    "chart_w": CHART_W,
+                    "chart_h": CHART_H,
+                }
+            )
     return render(request, "readiness/page.html", context)

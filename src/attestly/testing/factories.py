@@ -18,7 +18,7 @@ from attestly.core.models import Membership, Role, Workspace
 from attestly.frameworks.models import Criterion, Framework
 from attestly.readiness.models import CriterionExclusion, FrameworkAdoption, ReadinessSnapshot
 
-TEST_PASSWORD = "correct horse battery staple 42"
+TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105 - a test fixture's password
 
 
 class UserFactory(DjangoModelFactory):

@@ -26,8 +26,18 @@ class LibraryControlSerializer(serializers.ModelSerializer[LibraryControl]):
 
     class Meta:
         model = LibraryControl
-        fields = ["id", "title", "family", "description", "owner_role", "nature", "frequency",
-                  "evidence", "guidance", "mappings"]
+        fields = [
+            "id",
+            "title",
+            "family",
+            "description",
+            "owner_role",
+            "nature",
+            "frequency",
+            "evidence",
+            "guidance",
+            "mappings",
+        ]
 
 
 class ControlSerializer(serializers.ModelSerializer[Control]):
@@ -38,9 +48,26 @@ class ControlSerializer(serializers.ModelSerializer[Control]):
 
     class Meta:
         model = Control
-        fields = ["id", "workspace", "ref", "title", "description", "family", "owner", "nature",
-                  "frequency", "status", "na_reason", "evidence", "guidance", "library_control",
-                  "retired_at", "created_at", "updated_at", "mappings"]
+        fields = [
+            "id",
+            "workspace",
+            "ref",
+            "title",
+            "description",
+            "family",
+            "owner",
+            "nature",
+            "frequency",
+            "status",
+            "na_reason",
+            "evidence",
+            "guidance",
+            "library_control",
+            "retired_at",
+            "created_at",
+            "updated_at",
+            "mappings",
+        ]
 
     def get_owner(self, control: Control) -> str | None:
         return control.owner.get_username() if control.owner else None
@@ -67,14 +94,15 @@ class ControlWriteSerializer(serializers.Serializer[Any]):
     frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
     status = serializers.ChoiceField(choices=ImplementationStatus.choices, required=False)
     na_reason = serializers.CharField(required=False, allow_blank=True)
-    evidence = serializers.ListField(child=serializers.CharField(max_length=2000),
-                                     required=False)
+    evidence = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
     guidance = serializers.CharField(required=False, allow_blank=True)
     mappings = MappingInputSerializer(many=True, required=False, help_text="Create only.")
 
 
 class ControlMappingSerializer(serializers.ModelSerializer[ControlMapping]):
-    control = serializers.PrimaryKeyRelatedField(read_only=True)
+    control: serializers.PrimaryKeyRelatedField[Control] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     control_ref = serializers.CharField(source="control.ref", read_only=True)
     workspace = serializers.CharField(source="control.workspace.slug", read_only=True)
     criterion = serializers.CharField(source="criterion.key", read_only=True)
@@ -82,8 +110,15 @@ class ControlMappingSerializer(serializers.ModelSerializer[ControlMapping]):
 
     class Meta:
         model = ControlMapping
-        fields = ["id", "workspace", "control", "control_ref", "criterion", "framework",
-                  "relationship"]
+        fields = [
+            "id",
+            "workspace",
+            "control",
+            "control_ref",
+            "criterion",
+            "framework",
+            "relationship",
+        ]
 
 
 class ControlMappingWriteSerializer(serializers.Serializer[Any]):

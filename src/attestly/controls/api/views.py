@@ -32,25 +32,34 @@ from attestly.frameworks.models import Criterion, LibraryControl, LibraryControl
 def _criterion(key: str, field: str = "criterion") -> Criterion:
     criterion = Criterion.objects.filter(key=key).select_related("framework").first()
     if criterion is None:
-        raise exceptions.ValidationError({field: [f"Unknown criterion {key!r}; use a key such "
-                                                  "as soc2:CC6.1."]})
+        raise exceptions.ValidationError(
+            {field: [f"Unknown criterion {key!r}; use a key such as soc2:CC6.1."]}
+        )
     return criterion
 
 
 def _owner(workspace: Workspace, username: str | None) -> User | None:
     if not username:
         return None
-    member = Membership.objects.filter(workspace=workspace, user__username=username
-                                       ).select_related("user").first()
+    member = (
+        Membership.objects.filter(workspace=workspace, user__username=username)
+        .select_related("user")
+        .first()
+    )
     if member is None:
         # Same answer whether the user exists elsewhere or not at all.
-        raise exceptions.ValidationError({"owner": [
-            f"{username} is not a member of the {workspace.slug} workspace; a control's owner "
-            "must be."]})
+        raise exceptions.ValidationError(
+            {
+                "owner": [
+                    f"{username} is not a member of the {workspace.slug} workspace; "
+                    "a control's owner must be."
+                ]
+            }
+        )
     return member.user
 
 
-class CriterionKeyFilter(django_filters.CharFilter):
+class CriterionKeyFilter(django_filters.CharFilter):  # type: ignore[misc]  # no stubs
     """Accepts `soc2:CC6.1`, or a bare ref such as `CC6.1`."""
 
     def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
@@ -60,24 +69,37 @@ class CriterionKeyFilter(django_filters.CharFilter):
         return qs.filter(**{f"{self.field_name}__{field}": value}).distinct()
 
 
-class ControlFilter(django_filters.FilterSet):
+class ControlFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
     workspace = django_filters.CharFilter(field_name="workspace__slug")
-    framework = django_filters.CharFilter(field_name="mappings__criterion__framework__slug",
-                                          distinct=True)
+    framework = django_filters.CharFilter(
+        field_name="mappings__criterion__framework__slug", distinct=True
+    )
     criterion = CriterionKeyFilter(field_name="mappings__criterion")
-    category = django_filters.CharFilter(field_name="mappings__criterion__category__slug",
-                                         distinct=True)
+    category = django_filters.CharFilter(
+        field_name="mappings__criterion__category__slug", distinct=True
+    )
     status = django_filters.ChoiceFilter(choices=ImplementationStatus.choices)
     owner = django_filters.CharFilter(field_name="owner__username")
     family = django_filters.CharFilter()
-    retired = django_filters.BooleanFilter(field_name="retired_at", lookup_expr="isnull",
-                                           exclude=True, label="Only retired (true) or only "
-                                           "live (false, the default) controls")
+    retired = django_filters.BooleanFilter(
+        field_name="retired_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label="Only retired (true) or only live (false, the default) controls",
+    )
 
     class Meta:
         model = Control
-        fields = ["workspace", "framework", "criterion", "category", "status", "owner",
-                  "family", "retired"]
+        fields = [
+            "workspace",
+            "framework",
+            "criterion",
+            "category",
+            "status",
+            "owner",
+            "family",
+            "retired",
+        ]
 
 
 class ControlViewSet(viewsets.ModelViewSet[Control]):
@@ -104,10 +126,15 @@ class ControlViewSet(viewsets.ModelViewSet[Control]):
         workspace = visible_workspace(request, values.pop("workspace", None))
         require_edit(request, workspace)
         values["owner"] = _owner(workspace, values.get("owner"))
-        values["mappings"] = [(_criterion(m["criterion"], "mappings"), m["relationship"])
-                              for m in values.get("mappings", [])]
-        control = actions.do_create_control(actor=request.user, workspace=workspace,  # type: ignore[arg-type]
-                                            **values)
+        values["mappings"] = [
+            (_criterion(m["criterion"], "mappings"), m["relationship"])
+            for m in values.get("mappings", [])
+        ]
+        control = actions.do_create_control(
+            actor=request.user,
+            workspace=workspace,  # type: ignore[arg-type]
+            **values,
+        )
         return Response(self._fresh(control), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ControlWriteSerializer, responses=ControlSerializer)
@@ -119,8 +146,9 @@ class ControlViewSet(viewsets.ModelViewSet[Control]):
         values = dict(data.validated_data)
         for create_only in ("workspace", "ref", "mappings"):
             if create_only in values:
-                raise exceptions.ValidationError({create_only: [
-                    "Set when the control is created; it cannot be changed here."]})
+                raise exceptions.ValidationError(
+                    {create_only: ["Set when the control is created; it cannot be changed here."]}
+                )
         if "owner" in values:
             values["owner"] = _owner(control.workspace, values["owner"])
         actions.do_update_control(actor=request.user, control=control, **values)  # type: ignore[arg-type]
@@ -142,12 +170,14 @@ class ControlViewSet(viewsets.ModelViewSet[Control]):
         return Response(self._fresh(control))
 
 
-class LibraryControlFilter(django_filters.FilterSet):
-    framework = django_filters.CharFilter(field_name="mappings__criterion__framework__slug",
-                                          distinct=True)
+class LibraryControlFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
+    framework = django_filters.CharFilter(
+        field_name="mappings__criterion__framework__slug", distinct=True
+    )
     criterion = CriterionKeyFilter(field_name="mappings__criterion")
-    category = django_filters.CharFilter(field_name="mappings__criterion__category__slug",
-                                         distinct=True)
+    category = django_filters.CharFilter(
+        field_name="mappings__criterion__category__slug", distinct=True
+    )
     family = django_filters.CharFilter()
     nature = django_filters.CharFilter()
     frequency = django_filters.CharFilter()
@@ -171,7 +201,7 @@ class LibraryControlViewSet(viewsets.ReadOnlyModelViewSet[LibraryControl]):
         return list_library_controls()
 
 
-class LibraryMappingFilter(django_filters.FilterSet):
+class LibraryMappingFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
     control = django_filters.CharFilter(field_name="control__ref")
     framework = django_filters.CharFilter(field_name="criterion__framework__slug")
     criterion = CriterionKeyFilter(field_name="criterion")
@@ -190,10 +220,11 @@ class LibraryMappingViewSet(viewsets.ReadOnlyModelViewSet[LibraryControlMapping]
 
     def get_queryset(self) -> QuerySet[LibraryControlMapping]:
         return LibraryControlMapping.objects.select_related(
-            "control", "criterion__framework").order_by("control__position", "pk")
+            "control", "criterion__framework"
+        ).order_by("control__position", "pk")
 
 
-class ControlMappingFilter(django_filters.FilterSet):
+class ControlMappingFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
     workspace = django_filters.CharFilter(field_name="control__workspace__slug")
     control = django_filters.NumberFilter(field_name="control_id")
     framework = django_filters.CharFilter(field_name="criterion__framework__slug")
@@ -204,9 +235,14 @@ class ControlMappingFilter(django_filters.FilterSet):
         fields = ["workspace", "control", "framework", "criterion"]
 
 
-class ControlMappingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                           mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                           mixins.DestroyModelMixin, viewsets.GenericViewSet[ControlMapping]):
+class ControlMappingViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[ControlMapping],
+):
     """A workspace's control → criterion mappings. Copied from the library, then editable."""
 
     serializer_class = ControlMappingSerializer
@@ -214,29 +250,45 @@ class ControlMappingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = ControlMappingFilter
 
     def get_queryset(self) -> QuerySet[ControlMapping]:
-        return ControlMapping.objects.filter(
-            control__workspace__in=request_workspace_ids(self.request)
-        ).select_related("control__workspace", "criterion__framework").order_by(
-            "control__workspace__slug", "control__ref", "criterion__framework__slug",
-            "criterion__position")
+        return (
+            ControlMapping.objects.filter(
+                control__workspace__in=request_workspace_ids(self.request)
+            )
+            .select_related("control__workspace", "criterion__framework")
+            .order_by(
+                "control__workspace__slug",
+                "control__ref",
+                "criterion__framework__slug",
+                "criterion__position",
+            )
+        )
 
     @extend_schema(request=ControlMappingWriteSerializer, responses={201: ControlMappingSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ControlMappingWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        control = Control.objects.filter(
-            pk=values.get("control"), workspace__in=request_workspace_ids(request)
-        ).select_related("workspace").first()
+        control = (
+            Control.objects.filter(
+                pk=values.get("control"), workspace__in=request_workspace_ids(request)
+            )
+            .select_related("workspace")
+            .first()
+        )
         if control is None:
             raise exceptions.ValidationError({"control": ["No such control."]})
         require_edit(request, control.workspace)
         criterion = _criterion(values.get("criterion") or "")
-        mapping = actions.do_map_control(actor=request.user, control=control,  # type: ignore[arg-type]
-                                         criterion=criterion,
-                                         relationship=values["relationship"])
-        return Response(ControlMappingSerializer(self.get_queryset().get(pk=mapping.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        mapping = actions.do_map_control(
+            actor=request.user,
+            control=control,  # type: ignore[arg-type]
+            criterion=criterion,
+            relationship=values["relationship"],
+        )
+        return Response(
+            ControlMappingSerializer(self.get_queryset().get(pk=mapping.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=ControlMappingWriteSerializer, responses=ControlMappingSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -244,10 +296,12 @@ class ControlMappingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         require_edit(request, mapping.control.workspace)
         data = ControlMappingWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        actions.do_map_control(actor=request.user, control=mapping.control,  # type: ignore[arg-type]
-                               criterion=mapping.criterion,
-                               relationship=data.validated_data.get("relationship",
-                                                                    mapping.relationship))
+        actions.do_map_control(
+            actor=request.user,
+            control=mapping.control,  # type: ignore[arg-type]
+            criterion=mapping.criterion,
+            relationship=data.validated_data.get("relationship", mapping.relationship),
+        )
         return Response(ControlMappingSerializer(self.get_queryset().get(pk=mapping.pk)).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -274,14 +328,23 @@ class CrosswalkViewSet(viewsets.ViewSet):
         if "workspace" in request.query_params:
             workspace = visible_workspace(request, request.query_params["workspace"])
         grouped = crosswalk(criterion, workspace=workspace)
-        return Response({
-            "criterion": criterion.key,
-            "title": criterion.title,
-            "workspace": workspace.slug if workspace else None,
-            "counterparts": {
-                fw: [{"criterion": cp.criterion.key, "ref": cp.criterion.ref,
-                      "title": cp.criterion.title, "via": cp.via,
-                      "relationships": cp.relationships} for cp in cps]
-                for fw, cps in grouped.items()
-            },
-        })
+        return Response(
+            {
+                "criterion": criterion.key,
+                "title": criterion.title,
+                "workspace": workspace.slug if workspace else None,
+                "counterparts": {
+                    fw: [
+                        {
+                            "criterion": cp.criterion.key,
+                            "ref": cp.criterion.ref,
+                            "title": cp.criterion.title,
+                            "via": cp.via,
+                            "relationships": cp.relationships,
+                        }
+                        for cp in cps
+                    ]
+                    for fw, cps in grouped.items()
+                },
+            }
+        )

@@ -203,8 +203,9 @@ def load_catalog(extra_dirs: Sequence[Path] = (), *, base_dir: Path = DATA_DIR) 
         spec = _validate(FrameworkFile, _read_yaml(path), path).framework
         check_framework(spec, path)
         if spec.id in frameworks:
+            first = sources["framework:" + spec.id]
             raise CatalogError(path, "framework", "id",
-                               f"framework {spec.id!r} is also defined in {sources['framework:' + spec.id]}")
+                               f"framework {spec.id!r} is also defined in {first}")
         frameworks[spec.id] = spec
         sources["framework:" + spec.id] = str(path)
     controls: list[tuple[ControlSpec, Path]] = []

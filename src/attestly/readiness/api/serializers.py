@@ -25,8 +25,11 @@ class AdoptionSerializer(serializers.ModelSerializer[FrameworkAdoption]):
 class AdoptionWriteSerializer(serializers.Serializer[Any]):
     workspace = serializers.CharField(required=False, help_text="Workspace id (create only).")
     framework = serializers.CharField(required=False, help_text="Framework id (create only).")
-    categories = serializers.ListField(child=serializers.CharField(), required=False,
-                                       help_text="Categories in scope; security is always in.")
+    categories = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Categories in scope; security is always in.",
+    )
 
 
 class ExclusionSerializer(serializers.ModelSerializer[CriterionExclusion]):
@@ -54,8 +57,18 @@ class SnapshotSerializer(serializers.ModelSerializer[ReadinessSnapshot]):
 
     class Meta:
         model = ReadinessSnapshot
-        fields = ["workspace", "framework", "date", "score", "met", "partly_met", "not_met",
-                  "not_applicable", "categories", "criteria"]
+        fields = [
+            "workspace",
+            "framework",
+            "date",
+            "score",
+            "met",
+            "partly_met",
+            "not_met",
+            "not_applicable",
+            "categories",
+            "criteria",
+        ]
 
 
 def _pct(value: float | None) -> float | None:
@@ -66,28 +79,45 @@ def _counts(counts: dict[CriterionStatus, int]) -> dict[str, int]:
     return {k.value: v for k, v in counts.items()}
 
 
-def readiness_payload(r: Readiness, *, category: str | None = None,
-                      criterion: str | None = None) -> dict[str, Any]:
+def readiness_payload(
+    r: Readiness, *, category: str | None = None, criterion: str | None = None
+) -> dict[str, Any]:
     """Framework, category and criterion readiness in one document (scores are 0-100)."""
     names = {c.slug: c.name for c in r.categories}
     rows = []
     for c, s in r.criterion_rows():
-        if (category and c.category.slug != category) or (criterion and criterion not in
-                                                          (c.key, c.ref)):
+        if (category and c.category.slug != category) or (
+            criterion and criterion not in (c.key, c.ref)
+        ):
             continue
-        rows.append({
-            "criterion": c.key, "ref": c.ref, "title": c.title, "category": c.category.slug,
-            "group": c.group.ref, "status": s.status.value, "score": _pct(s.score),
-            "controls": {k: v.value for k, v in s.controls.items()},
-            "not_applicable_reason": r.exclusions.get(c.pk), "reasons": list(s.reasons),
-        })
+        rows.append(
+            {
+                "criterion": c.key,
+                "ref": c.ref,
+                "title": c.title,
+                "category": c.category.slug,
+                "group": c.group.ref,
+                "status": s.status.value,
+                "score": _pct(s.score),
+                "controls": {k: v.value for k, v in s.controls.items()},
+                "not_applicable_reason": r.exclusions.get(c.pk),
+                "reasons": list(s.reasons),
+            }
+        )
     return {
         "workspace": r.workspace.slug,
         "framework": r.framework.slug,
         "score": r.score.percent,
         "counts": _counts(r.score.counts),
-        "categories": [{"id": cat.slug, "name": names[cat.slug], "score": _pct(cat.score),
-                        "counts": _counts(cat.counts)} for cat in r.score.categories
-                       if not category or cat.slug == category],
+        "categories": [
+            {
+                "id": cat.slug,
+                "name": names[cat.slug],
+                "score": _pct(cat.score),
+                "counts": _counts(cat.counts),
+            }
+            for cat in r.score.categories
+            if not category or cat.slug == category
+        ],
         "criteria": rows,
     }

@@ -26,7 +26,7 @@ from attestly.readiness.models import CriterionExclusion, FrameworkAdoption, Rea
 from attestly.readiness.queries import list_adoptions
 
 
-class AdoptionFilter(django_filters.FilterSet):
+class AdoptionFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
     workspace = django_filters.CharFilter(field_name="workspace__slug")
     framework = django_filters.CharFilter(field_name="framework__slug")
 
@@ -35,9 +35,13 @@ class AdoptionFilter(django_filters.FilterSet):
         fields = ["workspace", "framework"]
 
 
-class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                      viewsets.GenericViewSet[FrameworkAdoption]):
+class AdoptionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[FrameworkAdoption],
+):
     """Frameworks a workspace works towards and their scope. POST adopts; PATCH re-scopes."""
 
     serializer_class = AdoptionSerializer
@@ -57,13 +61,18 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         framework = Framework.objects.filter(slug=values.get("framework") or "").first()
         if framework is None:
             known = ", ".join(Framework.objects.values_list("slug", flat=True))
-            raise exceptions.ValidationError({"framework": [
-                f"Unknown framework {values.get('framework')!r}; known: {known}."]})
-        existed = FrameworkAdoption.objects.filter(workspace=workspace,
-                                                   framework=framework).exists()
-        adoption = actions.do_adopt_framework(actor=request.user, workspace=workspace,  # type: ignore[arg-type]
-                                              framework=framework,
-                                              categories=values.get("categories", []))
+            raise exceptions.ValidationError(
+                {"framework": [f"Unknown framework {values.get('framework')!r}; known: {known}."]}
+            )
+        existed = FrameworkAdoption.objects.filter(
+            workspace=workspace, framework=framework
+        ).exists()
+        adoption = actions.do_adopt_framework(
+            actor=request.user,
+            workspace=workspace,  # type: ignore[arg-type]
+            framework=framework,
+            categories=values.get("categories", []),
+        )
         body = AdoptionSerializer(self.get_queryset().get(pk=adoption.pk)).data
         return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
@@ -75,13 +84,16 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data.is_valid(raise_exception=True)
         if "categories" not in data.validated_data:
             raise exceptions.ValidationError({"categories": ["Send the categories in scope."]})
-        actions.do_adopt_framework(actor=request.user, workspace=adoption.workspace,  # type: ignore[arg-type]
-                                   framework=adoption.framework,
-                                   categories=data.validated_data["categories"])
+        actions.do_adopt_framework(
+            actor=request.user,
+            workspace=adoption.workspace,  # type: ignore[arg-type]
+            framework=adoption.framework,
+            categories=data.validated_data["categories"],
+        )
         return Response(AdoptionSerializer(self.get_queryset().get(pk=adoption.pk)).data)
 
 
-class ExclusionFilter(django_filters.FilterSet):
+class ExclusionFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
     workspace = django_filters.CharFilter(field_name="workspace__slug")
     framework = django_filters.CharFilter(field_name="criterion__framework__slug")
 
@@ -90,9 +102,13 @@ class ExclusionFilter(django_filters.FilterSet):
         fields = ["workspace", "framework"]
 
 
-class ExclusionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                       mixins.CreateModelMixin, mixins.DestroyModelMixin,
-                       viewsets.GenericViewSet[CriterionExclusion]):
+class ExclusionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[CriterionExclusion],
+):
     """Criteria declared not applicable (DC 8), with reasons. DELETE counts one again."""
 
     serializer_class = ExclusionSerializer
@@ -113,12 +129,23 @@ class ExclusionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         require_edit(request, workspace)
         criterion = Criterion.objects.filter(key=values["criterion"]).first()
         if criterion is None:
-            raise exceptions.ValidationError({"criterion": [
-                f"Unknown criterion {values['criterion']!r}; use a key such as soc2:P3.2."]})
-        exclusion = actions.do_exclude_criterion(actor=request.user, workspace=workspace,  # type: ignore[arg-type]
-                                                 criterion=criterion, reason=values["reason"])
-        return Response(ExclusionSerializer(self.get_queryset().get(pk=exclusion.pk)).data,
-                        status=status.HTTP_201_CREATED)
+            raise exceptions.ValidationError(
+                {
+                    "criterion": [
+                        f"Unknown criterion {values['criterion']!r}; use a key such as soc2:P3.2."
+                    ]
+                }
+            )
+        exclusion = actions.do_exclude_criterion(
+            actor=request.user,
+            workspace=workspace,  # type: ignore[arg-type]
+            criterion=criterion,
+            reason=values["reason"],
+        )
+        return Response(
+            ExclusionSerializer(self.get_queryset().get(pk=exclusion.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         exclusion = self.get_object()
@@ -150,14 +177,18 @@ class ReadinessViewSet(viewsets.ViewSet):
         if params.get("workspace"):
             ids = [visible_workspace(request, params["workspace"]).pk]
         adoptions = list_adoptions(ids, params.get("framework"))
-        results = [readiness_payload(actions.do_refresh_readiness(actor=None, adoption=a),
-                                     category=params.get("category"),
-                                     criterion=params.get("criterion"))
-                   for a in adoptions]
+        results = [
+            readiness_payload(
+                actions.do_refresh_readiness(actor=None, adoption=a),
+                category=params.get("category"),
+                criterion=params.get("criterion"),
+            )
+            for a in adoptions
+        ]
         return Response({"count": len(results), "results": results})
 
 
-class SnapshotFilter(django_filters.FilterSet):
+class SnapshotFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
     workspace = django_filters.CharFilter(field_name="workspace__slug")
     framework = django_filters.CharFilter(field_name="framework__slug")
     since = django_filters.DateFilter(field_name="date", lookup_expr="gte")
@@ -176,7 +207,8 @@ class ReadinessHistoryViewSet(viewsets.ReadOnlyModelViewSet[ReadinessSnapshot]):
     filterset_class = SnapshotFilter
 
     def get_queryset(self) -> QuerySet[ReadinessSnapshot]:
-        return ReadinessSnapshot.objects.filter(
-            workspace__in=request_workspace_ids(self.request)
-        ).select_related("workspace", "framework").order_by("workspace__slug",
-                                                            "framework__slug", "date")
+        return (
+            ReadinessSnapshot.objects.filter(workspace__in=request_workspace_ids(self.request))
+            .select_related("workspace", "framework")
+            .order_by("workspace__slug", "framework__slug", "date")
+        )
