@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from rest_framework import exceptions
 from rest_framework.request import Request
 
+from attestly.accounts.models import User
 from attestly.core.models import Workspace
 from attestly.core.scoping import can_edit_workspace, request_workspace_ids
 
@@ -41,3 +43,11 @@ def strict_params(request: Request, allowed: set[str]) -> None:
         raise exceptions.ValidationError(
             {unknown[0]: [f"Unknown parameter. Allowed: {', '.join(sorted(allowed))}."]}
         )
+
+
+def acting_user(request: Request | HttpRequest) -> User:
+    """The signed-in user making a write (views guarantee authentication before calling)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise exceptions.NotAuthenticated()
+    return user

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from attestly.api.workspaces import acting_user
 from attestly.controls.actions import do_update_control
 from attestly.controls.models import Control, ImplementationStatus
 from attestly.controls.queries import (
@@ -200,7 +201,7 @@ def control_edit(request: HttpRequest, ref: str) -> HttpResponse:
         changes["na_reason"] = request.POST.get("na_reason", "")
     if not error:
         try:
-            do_update_control(actor=request.user, control=control, **changes)  # type: ignore[arg-type]
+            do_update_control(actor=acting_user(request), control=control, **changes)
         except ValidationError as exc:
             error = " ".join(exc.messages)
             control.refresh_from_db()

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from attestly.accounts.models import User
 from attestly.api.permissions import DEFAULT_PERMISSIONS
-from attestly.api.workspaces import require_edit, strict_params, visible_workspace
+from attestly.api.workspaces import acting_user, require_edit, strict_params, visible_workspace
 from attestly.controls import actions
 from attestly.controls.api.serializers import (
     ControlMappingSerializer,
@@ -131,8 +131,8 @@ class ControlViewSet(viewsets.ModelViewSet[Control]):
             for m in values.get("mappings", [])
         ]
         control = actions.do_create_control(
-            actor=request.user,
-            workspace=workspace,  # type: ignore[arg-type]
+            actor=acting_user(request),
+            workspace=workspace,
             **values,
         )
         return Response(self._fresh(control), status=status.HTTP_201_CREATED)
@@ -151,13 +151,13 @@ class ControlViewSet(viewsets.ModelViewSet[Control]):
                 )
         if "owner" in values:
             values["owner"] = _owner(control.workspace, values["owner"])
-        actions.do_update_control(actor=request.user, control=control, **values)  # type: ignore[arg-type]
+        actions.do_update_control(actor=acting_user(request), control=control, **values)
         return Response(self._fresh(control))
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         control = self.get_object()
         require_edit(request, control.workspace)
-        actions.do_retire_control(actor=request.user, control=control)  # type: ignore[arg-type]
+        actions.do_retire_control(actor=acting_user(request), control=control)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=ControlSerializer)
@@ -166,7 +166,7 @@ class ControlViewSet(viewsets.ModelViewSet[Control]):
         """Bring a retired control back."""
         control = self.get_object()
         require_edit(request, control.workspace)
-        actions.do_restore_control(actor=request.user, control=control)  # type: ignore[arg-type]
+        actions.do_restore_control(actor=acting_user(request), control=control)
         return Response(self._fresh(control))
 
 
@@ -280,8 +280,8 @@ class ControlMappingViewSet(
         require_edit(request, control.workspace)
         criterion = _criterion(values.get("criterion") or "")
         mapping = actions.do_map_control(
-            actor=request.user,
-            control=control,  # type: ignore[arg-type]
+            actor=acting_user(request),
+            control=control,
             criterion=criterion,
             relationship=values["relationship"],
         )
@@ -297,8 +297,8 @@ class ControlMappingViewSet(
         data = ControlMappingWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         actions.do_map_control(
-            actor=request.user,
-            control=mapping.control,  # type: ignore[arg-type]
+            actor=acting_user(request),
+            control=mapping.control,
             criterion=mapping.criterion,
             relationship=data.validated_data.get("relationship", mapping.relationship),
         )
@@ -307,7 +307,7 @@ class ControlMappingViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         mapping = self.get_object()
         require_edit(request, mapping.control.workspace)
-        actions.do_unmap_control(actor=request.user, mapping=mapping)  # type: ignore[arg-type]
+        actions.do_unmap_control(actor=acting_user(request), mapping=mapping)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

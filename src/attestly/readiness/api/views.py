@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from attestly.api.permissions import DEFAULT_PERMISSIONS
-from attestly.api.workspaces import require_edit, strict_params, visible_workspace
+from attestly.api.workspaces import acting_user, require_edit, strict_params, visible_workspace
 from attestly.core.scoping import request_workspace_ids
 from attestly.frameworks.models import Criterion, Framework
 from attestly.readiness import actions
@@ -68,8 +68,8 @@ class AdoptionViewSet(
             workspace=workspace, framework=framework
         ).exists()
         adoption = actions.do_adopt_framework(
-            actor=request.user,
-            workspace=workspace,  # type: ignore[arg-type]
+            actor=acting_user(request),
+            workspace=workspace,
             framework=framework,
             categories=values.get("categories", []),
         )
@@ -85,8 +85,8 @@ class AdoptionViewSet(
         if "categories" not in data.validated_data:
             raise exceptions.ValidationError({"categories": ["Send the categories in scope."]})
         actions.do_adopt_framework(
-            actor=request.user,
-            workspace=adoption.workspace,  # type: ignore[arg-type]
+            actor=acting_user(request),
+            workspace=adoption.workspace,
             framework=adoption.framework,
             categories=data.validated_data["categories"],
         )
@@ -137,8 +137,8 @@ class ExclusionViewSet(
                 }
             )
         exclusion = actions.do_exclude_criterion(
-            actor=request.user,
-            workspace=workspace,  # type: ignore[arg-type]
+            actor=acting_user(request),
+            workspace=workspace,
             criterion=criterion,
             reason=values["reason"],
         )
@@ -150,7 +150,7 @@ class ExclusionViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         exclusion = self.get_object()
         require_edit(request, exclusion.workspace)
-        actions.do_include_criterion(actor=request.user, exclusion=exclusion)  # type: ignore[arg-type]
+        actions.do_include_criterion(actor=acting_user(request), exclusion=exclusion)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
