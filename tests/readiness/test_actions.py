@@ -153,3 +153,11 @@ def test_recording_readiness_keeps_one_snapshot_per_day_and_skips_unchanged(
     )
     assert not written
     assert ReadinessSnapshot.objects.filter(workspace=acme, date=day).count() == 1
+
+
+def test_readopting_without_categories_keeps_the_scope(acme: Workspace, alice: User) -> None:
+    do_adopt_framework(actor=alice, workspace=acme, framework=_fw("soc2"), categories=["privacy"])
+    adoption = do_adopt_framework(actor=alice, workspace=acme, framework=_fw("soc2"))
+    assert sorted(adoption.categories.values_list("slug", flat=True)) == ["privacy", "security"]
+    fresh = do_adopt_framework(actor=alice, workspace=acme, framework=_fw("gdpr"))
+    assert list(fresh.categories.values_list("slug", flat=True)) == ["core"]

@@ -41,6 +41,7 @@ def test_adopt_then_rescope(acme: Workspace, alice: User, api_client_for: Client
         "/api/v1/adoptions/", {"workspace": "acme", "framework": "soc2"}, format="json"
     )
     assert again.status_code == 200
+    assert again.json()["categories"] == ["security", "privacy"]
 
 
 def test_adoption_bad_input(

@@ -104,10 +104,11 @@ def show(
 def set_scope(
     workspace: str = WORKSPACE_OPT,
     framework: str = typer.Option(..., "--framework", help="e.g. soc2"),
-    categories: str = typer.Option(
-        "",
+    categories: str | None = typer.Option(
+        None,
         "--categories",
-        help="Comma-separated, e.g. security,availability (security is always in scope)",
+        help="Comma-separated, e.g. security,availability. Security is always in scope; "
+        "left out, an adopted framework keeps its scope.",
     ),
 ) -> None:
     """Adopt a framework, or change its categories in scope; adds the library's controls."""
@@ -119,7 +120,7 @@ def set_scope(
 
     ws = workspace_or_fail(workspace)
     fw = framework_or_fail(framework)
-    wanted = [c.strip() for c in categories.split(",") if c.strip()]
+    wanted = [c.strip() for c in categories.split(",") if c.strip()] if categories else None
     try:
         adoption = do_adopt_framework(actor=None, workspace=ws, framework=fw, categories=wanted)
     except ValidationError as exc:

@@ -13,31 +13,44 @@ from attestly.controls.models import Control, ControlMapping
 from attestly.frameworks.models import Criterion, LibraryControl, LibraryControlMapping
 
 
+# What lists show of each mapped criterion; long texts (statements) stay in the database.
+MAPPING_FIELDS = (
+    "control_id",
+    "relationship",
+    "criterion__key",
+    "criterion__ref",
+    "criterion__title",
+    "criterion__position",
+    "criterion__framework__slug",
+    "criterion__framework__name",
+    "criterion__category__slug",
+    "criterion__category__name",
+)
+
+
+def _mappings(model: Any) -> Prefetch[Any]:
+    queryset = (
+        model.objects.select_related("criterion__framework", "criterion__category")
+        .only(*MAPPING_FIELDS)
+        .order_by("criterion__framework__slug", "criterion__position")
+    )
+    return Prefetch("mappings", queryset=queryset)
+
+
 def list_controls() -> QuerySet[Control]:
     """Controls with workspace, owner, template and mapped criteria in four queries."""
     return (
         Control.objects.select_related("workspace", "owner", "library_control")
-        .prefetch_related(
-            Prefetch(
-                "mappings",
-                queryset=ControlMapping.objects.select_related(
-                    "criterion__framework", "criterion__category"
-                ).order_by("criterion__framework__slug", "criterion__position"),
-            )
-        )
+        .prefetch_related(_mappings(ControlMapping))
         .order_by("workspace__slug", "ref")
     )
 
 
 def list_library_controls() -> QuerySet[LibraryControl]:
-    return LibraryControl.objects.prefetch_related(
-        Prefetch(
-            "mappings",
-            queryset=LibraryControlMapping.objects.select_related(
-                "criterion__framework", "criterion__category"
-            ).order_by("criterion__framework__slug", "criterion__position"),
-        )
-    ).order_by("position")
+    """Library controls with their mapped criteria in two queries."""
+    return LibraryControl.objects.prefetch_related(_mappings(LibraryControlMapping)).order_by(
+        "position"
+    )
 
 
 def maps_by_framework(mappings: Iterable[Any]) -> dict[str, list[Any]]:

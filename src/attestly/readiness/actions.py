@@ -44,15 +44,22 @@ def do_adopt_framework(
     actor: User | None,
     workspace: Workspace,
     framework: Framework,
-    categories: Iterable[str] = (),
+    categories: Iterable[str] | None = None,
 ) -> FrameworkAdoption:
     """Adopt a framework (or change its scope if already adopted).
 
+    `categories` None keeps an existing adoption's scope (and takes the default scope for a
+    new one); a list sets the scope to exactly those plus the always-in-scope ones.
     Library controls that meet in-scope criteria become workspace controls; ones the
     workspace already has are reused. Narrowing the scope keeps controls (they still count
     for other frameworks); retire them explicitly if they are no longer run.
     """
-    chosen = _resolve_categories(framework, categories)
+    if categories is None:
+        current = FrameworkAdoption.objects.filter(workspace=workspace, framework=framework)
+        categories = current.values_list("categories__slug", flat=True).exclude(
+            categories__slug=None
+        )
+    chosen = _resolve_categories(framework, list(categories))
     with transaction.atomic():
         adoption, created = FrameworkAdoption.objects.get_or_create(
             workspace=workspace, framework=framework

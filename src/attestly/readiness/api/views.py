@@ -71,7 +71,7 @@ class AdoptionViewSet(
             actor=acting_user(request),
             workspace=workspace,
             framework=framework,
-            categories=values.get("categories", []),
+            categories=values.get("categories"),
         )
         body = AdoptionSerializer(self.get_queryset().get(pk=adoption.pk)).data
         return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
