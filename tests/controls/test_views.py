@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -149,3 +151,15 @@ def test_mapping_view_with_workspace_mappings(acme: Workspace, alice: User) -> N
     assert "MINE-01" in page.text
     assert "Art.32" in page.text
     assert "A.5.15" not in page.text
+
+
+def test_list_pages_do_not_query_per_row(
+    acme: Workspace, alice: User, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(25):
+        ControlMappingFactory(control=ControlFactory(workspace=acme, owner=alice))
+    client = _client(alice)
+    with django_assert_max_num_queries(14):
+        assert client.get("/controls/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get("/library/").status_code == 200

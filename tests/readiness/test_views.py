@@ -8,7 +8,8 @@ from django.test import Client
 from attestly.accounts.models import User
 from attestly.core.models import Workspace
 from attestly.readiness.models import ReadinessSnapshot
-from attestly.readiness.views import chart_points
+from attestly.readiness.scoring import CriterionScore, CriterionStatus
+from attestly.readiness.views import band, chart_points
 from attestly.testing.factories import (
     ControlFactory,
     ControlMappingFactory,
@@ -70,3 +71,11 @@ def test_history_is_drawn_as_svg(acme: Workspace, alice: User) -> None:
 def test_chart_points_scale_to_the_box() -> None:
     assert chart_points([("d1", 0.0), ("d2", 100.0)]) == "0.0,80.0 320.0,0.0"
     assert chart_points([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [(None, "na"), (0.0, "h0"), (0.06, "h1"), (0.5, "h2"), (0.8, "h3"), (1.0, "h4")],
+)
+def test_heat_bands(score: float | None, expected: str) -> None:
+    assert band(CriterionScore("X", "security", CriterionStatus.PARTLY_MET, score)) == expected

@@ -12,7 +12,6 @@ from django.db.models import Prefetch, QuerySet
 from attestly.controls.models import Control, ControlMapping
 from attestly.frameworks.models import Criterion, LibraryControl, LibraryControlMapping
 
-
 # What lists show of each mapped criterion; long texts (statements) stay in the database.
 MAPPING_FIELDS = (
     "control_id",
@@ -53,12 +52,20 @@ def list_library_controls() -> QuerySet[LibraryControl]:
     )
 
 
+FRAMEWORK_ORDER = ("soc2", "iso27001", "nist-csf", "gdpr")
+
+
+def framework_order(slug: str) -> tuple[int, str]:
+    """SOC 2 first, then ISO 27001, NIST CSF, GDPR, then any others by id."""
+    return (FRAMEWORK_ORDER.index(slug) if slug in FRAMEWORK_ORDER else 99, slug)
+
+
 def maps_by_framework(mappings: Iterable[Any]) -> dict[str, list[Any]]:
     """Group prefetched mappings (library or workspace) by framework slug."""
     grouped: dict[str, list[Any]] = defaultdict(list)
     for m in mappings:
         grouped[m.criterion.framework.slug].append(m)
-    return dict(sorted(grouped.items(), key=lambda kv: (kv[0] != "soc2", kv[0])))
+    return dict(sorted(grouped.items(), key=lambda kv: framework_order(kv[0])))
 
 
 @dataclass
@@ -97,7 +104,8 @@ def crosswalk(criterion: Criterion, *, workspace: Any = None) -> dict[str, list[
             cp.relationships[ref] = relationship
     grouped: dict[str, list[Counterpart]] = defaultdict(list)
     for cp in sorted(
-        found.values(), key=lambda c: (c.criterion.framework.slug, c.criterion.position)
+        found.values(),
+        key=lambda c: (framework_order(c.criterion.framework.slug), c.criterion.position),
     ):
         grouped[cp.criterion.framework.slug].append(cp)
     return dict(grouped)

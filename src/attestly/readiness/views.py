@@ -30,11 +30,14 @@ class Cell:
 
 
 def band(score: CriterionScore) -> str:
+    """h0 nothing, h1 under half, h2 half or more, h3 three quarters or more, h4 met."""
     if score.score is None:
         return "na"
     if score.score >= 1.0:
         return "h4"
-    return f"h{min(3, int(score.score * 4))}" if score.score > 0 else "h0"
+    if score.score <= 0.0:
+        return "h0"
+    return "h3" if score.score >= 0.75 else "h2" if score.score >= 0.5 else "h1"
 
 
 def heat_rows(readiness: Readiness) -> list[tuple[str, str, list[Cell]]]:
