@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from attestly.accounts.models import User
 from attestly.controls.actions import (
+    do_add_library_control,
     do_create_control,
     do_map_control,
     do_restore_control,
@@ -15,6 +16,7 @@ from attestly.controls.actions import (
 from attestly.controls.models import Control, ControlMapping
 from attestly.core.audit import verify_all
 from attestly.core.models import AuditEntry, Workspace
+from attestly.frameworks.models import LibraryControl
 from attestly.testing.factories import ControlFactory, ControlMappingFactory, criterion
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +156,25 @@ def test_map_changes_relationship_and_unmap_removes(acme: Workspace, alice: User
     do_unmap_control(actor=alice, mapping=same)
     assert ControlMapping.objects.count() == 0
     assert _entries(acme) == 2
+
+
+def test_add_library_control_copies_it_with_its_mappings_once(acme: Workspace, alice: User) -> None:
+    library = LibraryControl.objects.get(ref="PHY-01")
+    control = do_add_library_control(actor=alice, workspace=acme, library_control=library)
+    assert (control.ref, control.title, control.library_control) == (
+        "PHY-01",
+        library.title,
+        library,
+    )
+    assert control.mappings.count() == library.mappings.count()
+    with pytest.raises(ValidationError, match="already has PHY-01"):
+        do_add_library_control(actor=alice, workspace=acme, library_control=library)
+    assert AuditEntry.objects.get(workspace=acme).action == "control.add_from_library"
+
+
+def test_library_id_taken_by_a_custom_control_gets_a_suffix(acme: Workspace, alice: User) -> None:
+    ControlFactory(workspace=acme, ref="PHY-01")
+    control = do_add_library_control(
+        actor=alice, workspace=acme, library_control=LibraryControl.objects.get(ref="PHY-01")
+    )
+    assert control.ref == "PHY-01-L"

@@ -257,3 +257,23 @@ def test_workspace_mappings_can_be_added_changed_and_removed(
         format="json",
     )
     assert other.status_code == 400
+
+
+def test_add_a_library_control_outside_adoption(
+    acme: Workspace, alice: User, bob: User, api_client_for: Client
+) -> None:
+    body = {"workspace": "acme", "library_control": "PRV-01"}
+    assert (
+        api_client_for(bob).post("/api/v1/controls/from-library/", body, format="json").status_code
+        == 403
+    )
+    created = api_client_for(alice).post("/api/v1/controls/from-library/", body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["library_control"] == "PRV-01"
+    again = api_client_for(alice).post("/api/v1/controls/from-library/", body, format="json")
+    assert again.status_code == 400
+    assert "already has PRV-01" in again.json()["detail"]
+    unknown = api_client_for(alice).post(
+        "/api/v1/controls/from-library/", {**body, "library_control": "ZZ-99"}, format="json"
+    )
+    assert "No library control 'ZZ-99'" in unknown.json()["detail"]

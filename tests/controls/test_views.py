@@ -163,3 +163,14 @@ def test_list_pages_do_not_query_per_row(
         assert client.get("/controls/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get("/library/").status_code == 200
+
+
+def test_add_from_the_library_page(acme: Workspace, alice: User, bob: User) -> None:
+    client = _client(alice)
+    assert "Add to Acme" in client.get("/library/PRV-01/").text
+    assert "Add to Acme" not in _client(bob).get("/library/PRV-01/").text
+    assert _client(bob).post("/library/PRV-01/add/").status_code == 403
+    response = client.post("/library/PRV-01/add/")
+    assert response["Location"] == "/controls/PRV-01/"
+    assert Control.objects.filter(workspace=acme, ref="PRV-01").exists()
+    assert "Add to Acme" not in client.get("/library/PRV-01/").text

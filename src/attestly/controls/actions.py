@@ -290,6 +290,58 @@ def do_unmap_control(*, actor: User | None, mapping: ControlMapping) -> None:
         mapping.delete()
 
 
+def _copy_from_library(
+    workspace: Workspace, libs: Iterable[LibraryControl]
+) -> tuple[list[Control], list[str]]:
+    """Workspace copies of library controls (with all their mappings), skipping ones the
+    workspace already has. Returns (created controls, refs of the ones reused)."""
+    have = dict(
+        Control.objects.filter(workspace=workspace, library_control__isnull=False).values_list(
+            "library_control_id", "ref"
+        )
+    )
+    taken_refs = set(Control.objects.filter(workspace=workspace).values_list("ref", flat=True))
+    new: list[Control] = []
+    reused: list[str] = []
+    for lib in libs:
+        if lib.pk in have:
+            reused.append(have[lib.pk])
+            continue
+        # A control written from scratch may already use the library id; keep both apart.
+        ref = lib.ref if lib.ref not in taken_refs else f"{lib.ref}-L"[:16]
+        new.append(
+            Control(
+                workspace=workspace,
+                library_control=lib,
+                ref=ref,
+                title=lib.title,
+                description=lib.description,
+                family=lib.family,
+                nature=lib.nature,
+                frequency=lib.frequency,
+                evidence=lib.evidence,
+                guidance=lib.guidance,
+            )
+        )
+    if not new:
+        return [], reused
+    Control.objects.bulk_create(new)
+    # Re-read rather than trust bulk_create to fill primary keys on every database.
+    created = list(
+        Control.objects.filter(
+            workspace=workspace, library_control__in=[c.library_control_id for c in new]
+        ).order_by("ref")
+    )
+    by_lib = {c.library_control_id: c for c in created}
+    ControlMapping.objects.bulk_create(
+        ControlMapping(
+            control=by_lib[m.control_id], criterion_id=m.criterion_id, relationship=m.relationship
+        )
+        for m in LibraryControlMapping.objects.filter(control_id__in=list(by_lib))
+    )
+    return created, reused
+
+
 def adopt_library_controls(
     *, workspace: Workspace, framework: Framework, categories: Iterable[Category]
 ) -> tuple[list[str], list[str]]:
@@ -308,48 +360,29 @@ def adopt_library_controls(
         .distinct()
         .order_by("position")
     )
-    have = dict(
-        Control.objects.filter(workspace=workspace, library_control__isnull=False).values_list(
-            "library_control_id", "ref"
-        )
-    )
-    taken_refs = set(Control.objects.filter(workspace=workspace).values_list("ref", flat=True))
-    new: list[Control] = []
-    reused: list[str] = []
-    for lib in wanted:
-        if lib.pk in have:
-            reused.append(have[lib.pk])
-            continue
-        # A custom control may already use the library id; keep both, distinguishable.
-        ref = lib.ref if lib.ref not in taken_refs else f"{lib.ref}-L"[:16]
-        new.append(
-            Control(
-                workspace=workspace,
-                library_control=lib,
-                ref=ref,
-                title=lib.title,
-                description=lib.description,
-                family=lib.family,
-                nature=lib.nature,
-                frequency=lib.frequency,
-                evidence=lib.evidence,
-                guidance=lib.guidance,
-            )
-        )
-    created = Control.objects.bulk_create(new)
-    if created:
-        by_lib = {
-            c.library_control_id: c
-            for c in Control.objects.filter(
-                workspace=workspace, library_control__in=[c.library_control_id for c in new]
-            )
-        }
-        ControlMapping.objects.bulk_create(
-            ControlMapping(
-                control=by_lib[m.control_id],
-                criterion_id=m.criterion_id,
-                relationship=m.relationship,
-            )
-            for m in LibraryControlMapping.objects.filter(control_id__in=list(by_lib))
-        )
+    created, reused = _copy_from_library(workspace, wanted)
     return [c.ref for c in created], reused
+
+
+def do_add_library_control(
+    *, actor: User | None, workspace: Workspace, library_control: LibraryControl
+) -> Control:
+    """Add one library control to a workspace outside any adoption, with all its mappings."""
+    existing = Control.objects.filter(workspace=workspace, library_control=library_control).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "library_control": f"The workspace already has {library_control.ref} "
+                f"(as {existing.ref})."
+            }
+        )
+    with transaction.atomic():
+        [control], _ = _copy_from_library(workspace, [library_control])
+        audit.record(
+            actor=actor,
+            action="control.add_from_library",
+            obj=control,
+            workspace=workspace,
+            after={**snapshot(control), "library_control": library_control.ref},
+        )
+    return control

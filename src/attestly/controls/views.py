@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -16,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from attestly.api.workspaces import acting_user
-from attestly.controls.actions import do_update_control
+from attestly.controls.actions import do_add_library_control, do_update_control
 from attestly.controls.models import Control, ImplementationStatus
 from attestly.controls.queries import (
     crosswalk,
@@ -99,8 +100,28 @@ def library_detail(request: HttpRequest, ref: str) -> HttpResponse:
             "control": control,
             "maps": maps_by_framework(control.mappings.all()),
             "adopted": adopted,
+            "can_edit": workspace is not None and can_edit_workspace(request.user, workspace),
         },
     )
+
+
+@login_required
+@require_POST
+def library_add(request: HttpRequest, ref: str) -> HttpResponse:
+    """Add a library control to the current workspace, then show it."""
+    workspace = _workspace(request)
+    library_control = get_object_or_404(LibraryControl, ref=ref)
+    if workspace is None or not can_edit_workspace(request.user, workspace):
+        raise PermissionDenied("Your role does not allow changes in this workspace.")
+    try:
+        control = do_add_library_control(
+            actor=acting_user(request), workspace=workspace, library_control=library_control
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("controls:library-detail", ref=ref)
+    messages.success(request, f"{control.ref} added to {workspace.name}.")
+    return redirect("controls:detail", ref=control.ref)
 
 
 @login_required

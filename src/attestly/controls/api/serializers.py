@@ -135,3 +135,8 @@ class LibraryMappingSerializer(serializers.ModelSerializer[LibraryControlMapping
     class Meta:
         model = LibraryControlMapping
         fields = ["control", "criterion", "framework", "relationship"]
+
+
+class FromLibrarySerializer(serializers.Serializer[Any]):
+    workspace = serializers.CharField(help_text="Workspace id")
+    library_control = serializers.CharField(help_text="Library control id, e.g. AC-01")

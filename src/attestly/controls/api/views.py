@@ -19,6 +19,7 @@ from attestly.controls.api.serializers import (
     ControlMappingWriteSerializer,
     ControlSerializer,
     ControlWriteSerializer,
+    FromLibrarySerializer,
     LibraryControlSerializer,
     LibraryMappingSerializer,
 )
@@ -134,6 +135,23 @@ class ControlViewSet(viewsets.ModelViewSet[Control]):
             actor=acting_user(request),
             workspace=workspace,
             **values,
+        )
+        return Response(self._fresh(control), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=FromLibrarySerializer, responses={201: ControlSerializer})
+    @action(detail=False, methods=["post"], url_path="from-library")
+    def from_library(self, request: Request) -> Response:
+        """Add one library control (with all its mappings) outside any framework adoption."""
+        data = FromLibrarySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        workspace = visible_workspace(request, data.validated_data["workspace"])
+        require_edit(request, workspace)
+        ref = data.validated_data["library_control"]
+        library_control = LibraryControl.objects.filter(ref=ref).first()
+        if library_control is None:
+            raise exceptions.ValidationError({"library_control": [f"No library control {ref!r}."]})
+        control = actions.do_add_library_control(
+            actor=acting_user(request), workspace=workspace, library_control=library_control
         )
         return Response(self._fresh(control), status=status.HTTP_201_CREATED)
 
