@@ -38,16 +38,6 @@ def have_binary(name: str) -> bool:
     return shutil.which(name) is not None
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
-    """Load the real catalog once per test database, as `attestly migrate` does."""
-    from attestly.frameworks.actions import do_sync_catalog
-    from attestly.frameworks.catalog.loader import shipped_catalog
-
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        do_sync_catalog(actor=None, catalog=shipped_catalog())
-
-
 @pytest.fixture
 def acme(db: None) -> Workspace:
     return WorkspaceFactory(slug="acme", name="Acme")

@@ -17,8 +17,15 @@ def test_schema_documents_the_control_and_readiness_endpoints(
     assert response.status_code == 200
     paths = set(response.json()["paths"])
     assert paths >= {
-        "/api/v1/controls/", "/api/v1/controls/{id}/", "/api/v1/controls/{id}/restore/",
-        "/api/v1/control-mappings/", "/api/v1/library-controls/", "/api/v1/library-mappings/",
-        "/api/v1/crosswalk/", "/api/v1/adoptions/", "/api/v1/criterion-exclusions/",
-        "/api/v1/readiness/", "/api/v1/readiness-history/",
+        "/api/v1/controls/",
+        "/api/v1/controls/{id}/",
+        "/api/v1/controls/{id}/restore/",
+        "/api/v1/control-mappings/",
+        "/api/v1/library-controls/",
+        "/api/v1/library-mappings/",
+        "/api/v1/crosswalk/",
+        "/api/v1/adoptions/",
+        "/api/v1/criterion-exclusions/",
+        "/api/v1/readiness/",
+        "/api/v1/readiness-history/",
     }

@@ -25,7 +25,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if parts[0].lower() not in self.keywords:
             return None
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed("Malformed Authorization header: use 'Token <key>'.")
+            raise exceptions.AuthenticationFailed(
+                "Malformed Authorization header: use 'Token <key>'."
+            )
         key = parts[1]
         prefix, _, rest = key.partition("_")
         lookup, _, _secret = rest.partition("_")

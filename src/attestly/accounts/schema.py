@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
-class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "attestly.accounts.authentication.TokenAuthentication"
     name = "tokenAuth"
 

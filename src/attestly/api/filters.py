@@ -17,9 +17,10 @@ from rest_framework.views import APIView
 ALWAYS_ALLOWED = {"page", "page_size", "format", "search", "ordering"}
 
 
-class StrictFilterBackend(DjangoFilterBackend):
-    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: APIView
-                        ) -> QuerySet[Any]:
+class StrictFilterBackend(DjangoFilterBackend):  # type: ignore[misc]  # untyped base
+    def filter_queryset(
+        self, request: Request, queryset: QuerySet[Any], view: APIView
+    ) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
         allowed = set(ALWAYS_ALLOWED) | set(getattr(view, "extra_query_params", ()))
         if filterset_class is not None:
@@ -29,4 +30,5 @@ class StrictFilterBackend(DjangoFilterBackend):
             raise exceptions.ValidationError(
                 {unknown[0]: [f"Unknown filter. Allowed: {', '.join(sorted(allowed))}."]}
             )
-        return super().filter_queryset(request, queryset, view)
+        filtered: QuerySet[Any] = super().filter_queryset(request, queryset, view)
+        return filtered

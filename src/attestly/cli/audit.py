@@ -10,9 +10,11 @@ app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 
 
 @app.command("verify")
-def verify(workspace: str | None = typer.Option(None, "--workspace", "-w",
-                                                help="Workspace slug; default: every chain")
-           ) -> None:
+def verify(
+    workspace: str | None = typer.Option(
+        None, "--workspace", "-w", help="Workspace slug; default: every chain"
+    ),
+) -> None:
     """Recompute every entry's hash and link. Exits 1 naming the first broken entry."""
     setup_django()
     from attestly.core.audit import verify_all
@@ -25,8 +27,9 @@ def verify(workspace: str | None = typer.Option(None, "--workspace", "-w",
             raise fail(f"no workspace {workspace!r}")
     checked, breaks = verify_all(ws)
     if breaks:
-        err_console.print(f"[bold red]audit log broken[/]: first break at {breaks[0]}",
-                          highlight=False)
+        err_console.print(
+            f"[bold red]audit log broken[/]: first break at {breaks[0]}", highlight=False
+        )
         for b in breaks:
             err_console.print(f"  • {b}", highlight=False)
         raise typer.Exit(1)

@@ -32,13 +32,15 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                      help="Print the version and exit.")) -> None:
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
     """Attestly command line."""
 
 
-@app.command("manage", context_settings={"allow_extra_args": True,
-                                         "ignore_unknown_options": True})
+@app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command (for operators: shell, dbshell, createsuperuser…)."""
     from django.core.management import execute_from_command_line

@@ -19,15 +19,28 @@ class Format(StrEnum):
     CSV = "csv"
 
 
-def emit(rows: Sequence[dict[str, Any]], fmt: Format, *, columns: Sequence[str],
-         title: str | None = None, json_payload: Any = None) -> None:
+def emit(
+    rows: Sequence[dict[str, Any]],
+    fmt: Format,
+    *,
+    columns: Sequence[str],
+    title: str | None = None,
+    json_payload: Any = None,
+) -> None:
     """Print `rows`. JSON prints `json_payload` when given (full nested records)."""
     if fmt == Format.JSON:
-        sys.stdout.write(json.dumps(json_payload if json_payload is not None else list(rows),
-                                    indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                json_payload if json_payload is not None else list(rows),
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     elif fmt == Format.CSV:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore",
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         for row in rows:
             writer.writerow({k: _flat(row.get(k)) for k in columns})

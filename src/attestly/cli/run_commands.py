@@ -13,7 +13,12 @@ PORT_OPT = typer.Option(None, "--port", help="Port (default: ATTESTLY_PORT).")
 
 
 def _refuse_pending_migrations() -> None:
+    from django.conf import settings
     from django.db import connection
+
+    options = settings.OPTIONS
+    if connection.vendor == "sqlite" and not options.data_dir.is_dir():
+        raise fail(f"no data directory at {options.data_dir}; run `attestly init` first")
 
     from attestly.core.migrating import pending_migrations
 
@@ -34,8 +39,15 @@ def _serve(host: str, port: int, threads: int) -> None:
 
     from attestly.conf.wsgi import application
 
-    waitress_serve(application, host=host, port=port, threads=threads, ident="attestly",
-                   clear_untrusted_proxy_headers=True, max_request_body_size=200 * 1024 * 1024)
+    waitress_serve(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="attestly",
+        clear_untrusted_proxy_headers=True,
+        max_request_body_size=200 * 1024 * 1024,
+    )
 
 
 def serve(host: str | None = HOST_OPT, port: int | None = PORT_OPT) -> None:
@@ -50,9 +62,11 @@ def serve(host: str | None = HOST_OPT, port: int | None = PORT_OPT) -> None:
     _serve(bind_host, bind_port, options.threads)
 
 
-def demo(host: str | None = HOST_OPT, port: int | None = PORT_OPT,
-         no_serve: bool = typer.Option(False, "--no-serve", help="Set up and print, then exit.")
-         ) -> None:
+def demo(
+    host: str | None = HOST_OPT,
+    port: int | None = PORT_OPT,
+    no_serve: bool = typer.Option(False, "--no-serve", help="Set up and print, then exit."),
+) -> None:
     """Set up a demo workspace (SOC 2: security, availability, confidentiality) and serve it."""
     os.environ["ATTESTLY_DEMO"] = "true"
     ensure_data_dir(data_dir_from_env())
@@ -74,8 +88,11 @@ def demo(host: str | None = HOST_OPT, port: int | None = PORT_OPT,
     console.print(f"  login:     {login.username}")
     console.print(f"  password:  {login.password}")
     console.print(f"  API token: {login.token}")
-    console.print(f"  try:       curl -H 'Authorization: Token {login.token}' "
-                  f"'{url}api/v1/criteria/?framework=soc2'", soft_wrap=True)
+    console.print(
+        f"  try:       curl -H 'Authorization: Token {login.token}' "
+        f"'{url}api/v1/criteria/?framework=soc2'",
+        soft_wrap=True,
+    )
     if no_serve:
         return
     console.print("Press Ctrl+C to stop.")

@@ -52,7 +52,8 @@ def init(
     admin_username: str = typer.Option("admin", help="User name of the first admin."),
     admin_email: str = typer.Option("admin@localhost", help="Email of the first admin."),
     admin_password_file: Path | None = typer.Option(
-        None, help="Read the admin password from this file instead of asking."),
+        None, help="Read the admin password from this file instead of asking."
+    ),
 ) -> None:
     """Create the data directory, key, config, database and first admin. Never overwrites."""
     data_dir = data_dir_from_env()
@@ -77,11 +78,13 @@ def init(
         try:
             password = admin_password_file.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise fail(f"--admin-password-file: cannot read {admin_password_file}: "
-                       f"{exc.strerror}") from None
+            raise fail(
+                f"--admin-password-file: cannot read {admin_password_file}: {exc.strerror}"
+            ) from None
     elif is_interactive():
-        password = typer.prompt("Password for the first admin", hide_input=True,
-                                confirmation_prompt=True)
+        password = typer.prompt(
+            "Password for the first admin", hide_input=True, confirmation_prompt=True
+        )
     else:
         password, generated = secrets.token_urlsafe(18), True
     from django.core.exceptions import ValidationError
@@ -89,8 +92,13 @@ def init(
     from attestly.accounts.actions import do_create_user
 
     try:
-        do_create_user(actor=None, username=admin_username, email=admin_email, password=password,
-                       is_superuser=True)
+        do_create_user(
+            actor=None,
+            username=admin_username,
+            email=admin_email,
+            password=password,
+            is_superuser=True,
+        )
     except ValidationError as exc:
         raise fail("admin user: " + " ".join(exc.messages)) from None
     console.print(f"• created admin user [bold]{admin_username}[/]")

@@ -22,8 +22,19 @@ ENV_PREFIX = "ATTESTLY_"
 
 # Values people paste from examples. Refused as a secret outside demo mode.
 PLACEHOLDER_SECRETS = frozenset(
-    {"", "changeme", "change-me", "change_me", "secret", "password", "placeholder", "insecure",
-     "django-insecure", "xxx", "todo"}
+    {
+        "",
+        "changeme",
+        "change-me",
+        "change_me",
+        "secret",
+        "password",
+        "placeholder",
+        "insecure",
+        "django-insecure",
+        "xxx",
+        "todo",
+    }
 )
 
 
@@ -116,20 +127,52 @@ _LIST_FIELDS = {"allowed_hosts", "extra_catalog_dirs"}
 _SECRET_FIELDS = {"secret_key", "database_url"}
 
 
+def _type_name(annotation: Any) -> str:
+    text = str(annotation)
+    for noise in ("typing.", "pathlib.", "pydantic.types.", "<class '", "'>"):
+        text = text.replace(noise, "")
+    names = {
+        "SecretStr": "secret",
+        "Path": "path",
+        "str": "text",
+        "int": "integer",
+        "bool": "true/false",
+        "list[text]": "comma-separated list",
+        "list[path]": "comma-separated paths",
+    }
+    for raw, nice in names.items():
+        text = text.replace(raw, nice)
+    if text.startswith("Literal["):
+        text = "one of " + text.removeprefix("Literal[").removesuffix("]").replace("'", "")
+    return text.replace(" | None", " (optional)")
+
+
 def option_docs() -> list[tuple[str, str, str, str]]:
     """(env name, type, default, doc) for every option, for docs and `check-config`."""
     rows = []
     for name, field in Options.model_fields.items():
-        default = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
+        factory = field.default_factory
+        default = factory() if factory is not None else field.default  # type: ignore[call-arg]
+        if isinstance(default, list):
+            default = ",".join(str(v) for v in default)
         rows.append(
             (
                 ENV_PREFIX + name.upper(),
-                str(field.annotation).replace("typing.", ""),
+                _type_name(field.annotation),
                 "" if default is None else str(default),
                 field.description or "",
             )
         )
     return rows
+
+
+def options_markdown() -> str:
+    """The options table of docs/configuration.md (a test keeps the doc in line with this)."""
+    lines = ["| option | type | default | meaning |", "| --- | --- | --- | --- |"]
+    for env_name, type_name, default, doc in option_docs():
+        shown = f"`{default}`" if default else "(empty)"
+        lines.append(f"| `{env_name}` | {type_name.replace('|', 'or')} | {shown} | {doc} |")
+    return "\n".join(lines) + "\n"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -159,9 +202,9 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
                 raise OptionsError(f"{file_key}: cannot read {path} ({exc.strerror})") from exc
         elif key in env:
             raw = env[key]
-            values[name] = [p.strip() for p in raw.split(",") if p.strip()] if (
-                name in _LIST_FIELDS
-            ) else raw
+            values[name] = (
+                [p.strip() for p in raw.split(",") if p.strip()] if (name in _LIST_FIELDS) else raw
+            )
     return values
 
 
@@ -211,10 +254,13 @@ def resolve_secret_key(options: Options) -> str:
             f"{options.secret_key_path}; run `attestly init` or set the option"
         )
     if not options.demo and (
-        key.lower() in PLACEHOLDER_SECRETS or key.lower().startswith("django-insecure") or len(key) < 32
+        key.lower() in PLACEHOLDER_SECRETS
+        or key.lower().startswith("django-insecure")
+        or len(key) < 32
     ):
         raise OptionsError(
             f"ATTESTLY_SECRET_KEY: the key from {source} is a placeholder or shorter than 32 "
-            "characters; generate one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            "characters; generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
         )
     return key

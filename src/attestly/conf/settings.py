@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "attestly.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,8 +85,9 @@ def database_settings(options: Any) -> dict[str, Any]:
         db["ATOMIC_REQUESTS"] = False
         return dict(db)
     path = (
-        options.database_url.removeprefix("sqlite:///") if options.database_url else
-        str(options.sqlite_path)
+        options.database_url.removeprefix("sqlite:///")
+        if options.database_url
+        else str(options.sqlite_path)
     )
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -187,4 +189,3 @@ LOGGING = {
     "root": {"handlers": ["default"], "level": OPTIONS.log_level},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-

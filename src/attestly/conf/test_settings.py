@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("ATTESTLY_DATA_DIR", tempfile.mkdtemp(prefix="attestly-test-"))
-os.environ.setdefault("ATTESTLY_SECRET_KEY", "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault(
+    "ATTESTLY_SECRET_KEY", "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+)
 if os.environ.get("ATTESTLY_TEST_DATABASE_URL"):
     os.environ["ATTESTLY_DATABASE_URL"] = os.environ["ATTESTLY_TEST_DATABASE_URL"]
 
-from attestly.conf.settings import *  # noqa: E402,F403
-from attestly.conf.settings import DATABASES  # noqa: E402
+from attestly.conf.settings import *  # noqa: F403
+from attestly.conf.settings import DATABASES
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests only
+_DATA_DIR = Path(os.environ["ATTESTLY_DATA_DIR"])
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["NAME"] = os.path.join(os.environ["ATTESTLY_DATA_DIR"], "test.sqlite3")
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["ATTESTLY_DATA_DIR"], "t.sqlite3")}
+    DATABASES["default"]["NAME"] = str(_DATA_DIR / "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(_DATA_DIR / "t.sqlite3")}
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -7,8 +7,6 @@ then be edited per workspace.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.db import models
 
@@ -69,7 +67,7 @@ class Control(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[WorkspaceScopedManager[Control]] = WorkspaceScopedManager()  # type: ignore[assignment]
+    objects = WorkspaceScopedManager["Control"]()
 
     class Meta:
         ordering = ["workspace", "ref"]
@@ -109,7 +107,7 @@ class ControlMapping(models.Model):
         max_length=16, choices=Relationship.choices, default=Relationship.INTERSECT
     )
 
-    objects: ClassVar[ControlMappingManager] = ControlMappingManager()
+    objects = ControlMappingManager()
 
     class Meta:
         ordering = ["control", "criterion__framework__slug", "criterion__position"]

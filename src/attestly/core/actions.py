@@ -14,15 +14,21 @@ if TYPE_CHECKING:
     from attestly.accounts.models import User
 
 
-def do_create_workspace(*, actor: User | None, slug: str, name: str, owner: User | None = None
-                        ) -> Workspace:
+def do_create_workspace(
+    *, actor: User | None, slug: str, name: str, owner: User | None = None
+) -> Workspace:
     """Create a workspace; `owner` (default: the actor) becomes its owner."""
     workspace = Workspace(slug=slug, name=name)
     workspace.full_clean()
     with transaction.atomic():
         workspace.save()
-        audit.record(actor=actor, action="workspace.create", obj=workspace, workspace=workspace,
-                     after={"slug": slug, "name": name})
+        audit.record(
+            actor=actor,
+            action="workspace.create",
+            obj=workspace,
+            workspace=workspace,
+            after={"slug": slug, "name": name},
+        )
         first_owner = owner or actor
         if first_owner is not None:
             _add_member(actor=actor, workspace=workspace, user=first_owner, role=Role.OWNER)
@@ -37,13 +43,20 @@ def do_rename_workspace(*, actor: User, workspace: Workspace, name: str) -> Work
         workspace.name = name.strip()
         workspace.full_clean()
         workspace.save(update_fields=["name"])
-        audit.record(actor=actor, action="workspace.rename", obj=workspace, workspace=workspace,
-                     before=before, after={"name": workspace.name})
+        audit.record(
+            actor=actor,
+            action="workspace.rename",
+            obj=workspace,
+            workspace=workspace,
+            before=before,
+            after={"name": workspace.name},
+        )
     return workspace
 
 
-def do_set_membership(*, actor: User | None, workspace: Workspace, user: User, role: str
-                      ) -> Membership:
+def do_set_membership(
+    *, actor: User | None, workspace: Workspace, user: User, role: str
+) -> Membership:
     """Add a member or change their role."""
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}; choose one of {Role.values}."})
@@ -57,10 +70,21 @@ def _add_member(*, actor: User | None, workspace: Workspace, user: User, role: s
         before = {"role": existing.role}
         existing.role = role
         existing.save(update_fields=["role"])
-        audit.record(actor=actor, action="membership.change_role", obj=existing,
-                     workspace=workspace, before=before, after={"role": role})
+        audit.record(
+            actor=actor,
+            action="membership.change_role",
+            obj=existing,
+            workspace=workspace,
+            before=before,
+            after={"role": role},
+        )
         return existing
     membership = Membership.objects.create(workspace=workspace, user=user, role=role)
-    audit.record(actor=actor, action="membership.add", obj=membership, workspace=workspace,
-                 after={"user": user.get_username(), "role": role})
+    audit.record(
+        actor=actor,
+        action="membership.add",
+        obj=membership,
+        workspace=workspace,
+        after={"user": user.get_username(), "role": role},
+    )
     return membership

@@ -24,14 +24,31 @@ def chain_name(workspace: Workspace | None) -> str:
 
 
 def entry_hash(
-    *, chain: str, seq: int, prev_hash: str, actor_label: str, action: str, object_type: str,
-    object_id: str, object_repr: str, before: Any, after: Any, created_at: dt.datetime,
+    *,
+    chain: str,
+    seq: int,
+    prev_hash: str,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    before: Any,
+    after: Any,
+    created_at: dt.datetime,
 ) -> str:
     """The hash of one entry over every recorded field and the previous hash."""
     payload = {
-        "chain": chain, "seq": seq, "prev": prev_hash, "actor": actor_label, "action": action,
-        "object_type": object_type, "object_id": object_id, "object_repr": object_repr,
-        "before": before, "after": after,
+        "chain": chain,
+        "seq": seq,
+        "prev": prev_hash,
+        "actor": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "before": before,
+        "after": after,
         "at": created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
     }
     return sha256_hex(canonical_json(payload))
@@ -44,9 +61,16 @@ def describe_actor(actor: User | None) -> str:
 
 
 def record(
-    *, actor: User | None, action: str, obj: models.Model | None = None,
-    workspace: Workspace | None, before: Any = None, after: Any = None,
-    object_type: str | None = None, object_id: str | None = None, object_repr: str | None = None,
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    workspace: Workspace | None,
+    before: Any = None,
+    after: Any = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
 ) -> AuditEntry:
     """Append one entry to the workspace's chain. Must run inside the action's transaction."""
     if not transaction.get_connection().in_atomic_block:
@@ -105,28 +129,59 @@ def verify_chain(chain: str) -> list[ChainBreak]:
     last: AuditEntry | None = None
     for entry in AuditEntry.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
-            breaks.append(ChainBreak(chain, expected_seq, None,
-                                     f"missing: entries {expected_seq}..{entry.seq - 1} deleted"))
+            breaks.append(
+                ChainBreak(
+                    chain,
+                    expected_seq,
+                    None,
+                    f"missing: entries {expected_seq}..{entry.seq - 1} deleted",
+                )
+            )
         if entry.prev_hash != prev_hash:
-            breaks.append(ChainBreak(chain, entry.seq, entry.pk,
-                                     "link broken: prev_hash does not match the entry before"))
+            breaks.append(
+                ChainBreak(
+                    chain,
+                    entry.seq,
+                    entry.pk,
+                    "link broken: prev_hash does not match the entry before",
+                )
+            )
         recomputed = entry_hash(
-            chain=entry.chain, seq=entry.seq, prev_hash=entry.prev_hash,
-            actor_label=entry.actor_label, action=entry.action, object_type=entry.object_type,
-            object_id=entry.object_id, object_repr=entry.object_repr, before=entry.before,
-            after=entry.after, created_at=entry.created_at,
+            chain=entry.chain,
+            seq=entry.seq,
+            prev_hash=entry.prev_hash,
+            actor_label=entry.actor_label,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            object_repr=entry.object_repr,
+            before=entry.before,
+            after=entry.after,
+            created_at=entry.created_at,
         )
         if recomputed != entry.hash:
-            breaks.append(ChainBreak(chain, entry.seq, entry.pk,
-                                     "content changed: hash does not match the recorded fields"))
+            breaks.append(
+                ChainBreak(
+                    chain,
+                    entry.seq,
+                    entry.pk,
+                    "content changed: hash does not match the recorded fields",
+                )
+            )
         prev_hash = entry.hash
         expected_seq = entry.seq + 1
         last = entry
     head = AuditChainHead.objects.filter(chain=chain).first()
     if head is not None and (last is None or head.seq != last.seq or head.hash != last.hash):
         at = last.seq if last else 0
-        breaks.append(ChainBreak(chain, head.seq, None,
-                                 f"tail missing: head records entry #{head.seq}, log ends at #{at}"))
+        breaks.append(
+            ChainBreak(
+                chain,
+                head.seq,
+                None,
+                f"tail missing: head records entry #{head.seq}, log ends at #{at}",
+            )
+        )
     return breaks
 
 

@@ -25,7 +25,11 @@ def _default(value: Any) -> Any:
 def canonical_json(value: Any) -> bytes:
     """Sorted keys, no insignificant white space, UTF-8, no NaN."""
     return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
         default=_default,
     ).encode("utf-8")
 

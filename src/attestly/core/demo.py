@@ -26,13 +26,31 @@ DEMO_SCOPE = ("security", "availability", "confidentiality")
 # Teammates who own controls (no password: they exist to be assigned).
 DEMO_TEAM = (("dana", "dana@example.com", "editor"), ("sam", "sam@example.com", "editor"))
 # Families well under way in the demo company, and ones just started.
-DEMO_MOSTLY_DONE = {"governance", "organisation", "policies", "human_resources",
-                    "access_control", "cryptography"}
-DEMO_UNDER_WAY = {"risk_management", "change_management", "logging_monitoring",
-                  "vendor_management", "backup_availability", "endpoint_security"}
-DEMO_OWNERS = {"human_resources": "sam", "policies": "sam", "vendor_management": "sam",
-               "change_management": "dana", "logging_monitoring": "dana",
-               "backup_availability": "dana", "endpoint_security": "dana"}
+DEMO_MOSTLY_DONE = {
+    "governance",
+    "organisation",
+    "policies",
+    "human_resources",
+    "access_control",
+    "cryptography",
+}
+DEMO_UNDER_WAY = {
+    "risk_management",
+    "change_management",
+    "logging_monitoring",
+    "vendor_management",
+    "backup_availability",
+    "endpoint_security",
+}
+DEMO_OWNERS = {
+    "human_resources": "sam",
+    "policies": "sam",
+    "vendor_management": "sam",
+    "change_management": "dana",
+    "logging_monitoring": "dana",
+    "backup_availability": "dana",
+    "endpoint_security": "dana",
+}
 
 
 @dataclass(frozen=True)
@@ -49,21 +67,24 @@ def do_seed_demo() -> DemoLogin:
     with transaction.atomic():
         user = User.objects.filter(username=DEMO_USERNAME).first()
         if user is None:
-            user = do_create_user(actor=None, username=DEMO_USERNAME, email=DEMO_EMAIL,
-                                  password=password)
+            user = do_create_user(
+                actor=None, username=DEMO_USERNAME, email=DEMO_EMAIL, password=password
+            )
         else:
             do_set_password(actor=None, user=user, password=password)
         workspace = Workspace.objects.filter(slug=DEMO_WORKSPACE).first()
         if workspace is None:
-            workspace = do_create_workspace(actor=user, slug=DEMO_WORKSPACE,
-                                            name="Demo Company", owner=user)
+            workspace = do_create_workspace(
+                actor=user, slug=DEMO_WORKSPACE, name="Demo Company", owner=user
+            )
         else:
             do_set_membership(actor=None, workspace=workspace, user=user, role=Role.OWNER)
         soc2 = Framework.objects.get(slug="soc2")
         do_adopt_framework(actor=user, workspace=workspace, framework=soc2, categories=DEMO_SCOPE)
         _seed_control_progress(user, workspace)
-        _token, key = do_create_api_token(actor=user, user=user, name="demo token",
-                                          scope=TokenScope.WRITE)
+        _token, key = do_create_api_token(
+            actor=user, user=user, name="demo token", scope=TokenScope.WRITE
+        )
     return DemoLogin(username=DEMO_USERNAME, password=password, token=key, workspace=workspace)
 
 
@@ -80,12 +101,16 @@ def _seed_control_progress(user: User, workspace: Workspace) -> None:
 
     Skipped when any control has left "not started", so a refresh keeps what a visitor did.
     """
-    controls = list(Control.objects.filter(workspace=workspace, retired_at__isnull=True)
-                    .order_by("family", "ref"))
+    controls = list(
+        Control.objects.filter(workspace=workspace, retired_at__isnull=True).order_by(
+            "family", "ref"
+        )
+    )
     if any(c.status != "not_started" for c in controls):
         return
-    team = {"demo": user} | {name: _teammate(workspace, name, email, role)
-                             for name, email, role in DEMO_TEAM}
+    team = {"demo": user} | {
+        name: _teammate(workspace, name, email, role) for name, email, role in DEMO_TEAM
+    }
     position: dict[str, int] = {}
     for control in controls:
         i = position[control.family] = position.get(control.family, -1) + 1
@@ -94,9 +119,13 @@ def _seed_control_progress(user: User, workspace: Workspace) -> None:
         elif control.family in DEMO_UNDER_WAY:
             status = "implemented" if i == 0 else ("in_progress" if i % 2 else "not_started")
         elif control.family == "physical_security" and i == 0:
-            do_update_control(actor=user, control=control, status="not_applicable",
-                              na_reason="Fully remote company; the cloud provider runs the "
-                                        "data centres (see its SOC 2 report).")
+            do_update_control(
+                actor=user,
+                control=control,
+                status="not_applicable",
+                na_reason="Fully remote company; the cloud provider runs the "
+                "data centres (see its SOC 2 report).",
+            )
             continue
         else:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from attestly.core.models import Workspace
 from attestly.core.scoping import visible_workspace_ids
@@ -30,4 +30,24 @@ class CurrentWorkspaceMiddleware:
             current = next((w for w in visible if w.pk == chosen), visible[0] if visible else None)
             request.workspace = current  # type: ignore[attr-defined]
             request.workspaces = visible  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a NUL byte in the path or query string.
+
+    PostgreSQL text cannot hold NUL, so such a value would otherwise surface as a 500 from
+    deep inside a query. Request bodies are covered by DRF's and Django's field validators.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            "\x00" in request.path
+            or "%00" in request.META.get("QUERY_STRING", "")
+            or any("\x00" in key or "\x00" in value for key, value in request.GET.items())
+        ):
+            return JsonResponse({"detail": "NUL bytes are not allowed in URLs."}, status=400)
         return self.get_response(request)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -51,7 +51,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[WorkspaceScopedManager[Membership]] = WorkspaceScopedManager()
+    objects = WorkspaceScopedManager["Membership"]()
 
     class Meta:
         constraints = [
@@ -93,7 +93,7 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects: ClassVar[WorkspaceScopedManager[AuditEntry]] = WorkspaceScopedManager()
+    objects = WorkspaceScopedManager["AuditEntry"]()
 
     class Meta:
         ordering = ["chain", "seq"]
@@ -118,3 +118,6 @@ class AuditChainHead(models.Model):
     chain = models.CharField(max_length=40, primary_key=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.chain} at #{self.seq}"

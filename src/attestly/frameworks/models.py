@@ -42,8 +42,9 @@ class Category(models.Model):
         ordering = ["framework", "position"]
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(fields=["framework", "slug"],
-                                    name="category_slug_per_framework")
+            models.UniqueConstraint(
+                fields=["framework", "slug"], name="category_slug_per_framework"
+            )
         ]
 
     def __str__(self) -> str:
@@ -56,10 +57,12 @@ class CriterionGroup(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="groups")
     ref = models.CharField(max_length=40)
     name = models.CharField(max_length=200)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="children")
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     coso_component = models.CharField(max_length=40, blank=True)
     position = models.PositiveIntegerField()
 
@@ -100,11 +103,23 @@ class Criterion(models.Model):
         return f"{self.ref} {self.title}"
 
 
+SCOPE_LABELS = {
+    "coso": "COSO",
+    "all": "All engagements",
+    "system": "System-level",
+    "availability": "Availability",
+    "confidentiality": "Confidentiality",
+    "processing_integrity": "Processing integrity",
+    "privacy": "Privacy",
+}
+
+
 class PointOfFocus(models.Model):
     """An aspect of a criterion the auditor looks at. Scope says when it applies."""
 
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE,
-                                  related_name="points_of_focus")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="points_of_focus"
+    )
     ref = models.CharField(max_length=48)
     scope = models.CharField(max_length=24)
     privacy_role = models.CharField(max_length=16, blank=True)
@@ -121,6 +136,10 @@ class PointOfFocus(models.Model):
 
     def __str__(self) -> str:
         return self.ref
+
+    @property
+    def scope_label(self) -> str:
+        return SCOPE_LABELS.get(self.scope, self.scope)
 
 
 class Nature(models.TextChoices):
@@ -184,8 +203,9 @@ class LibraryControlMapping(models.Model):
     """A library control meets (part of) one criterion of some framework."""
 
     control = models.ForeignKey(LibraryControl, on_delete=models.CASCADE, related_name="mappings")
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE,
-                                  related_name="library_mappings")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="library_mappings"
+    )
     relationship = models.CharField(max_length=16, choices=Relationship.choices)
 
     class Meta:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.db import models
 
@@ -20,7 +18,7 @@ class FrameworkAdoption(models.Model):
     categories = models.ManyToManyField(Category, related_name="+")
     adopted_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[WorkspaceScopedManager[FrameworkAdoption]] = WorkspaceScopedManager()  # type: ignore[assignment]
+    objects = WorkspaceScopedManager["FrameworkAdoption"]()
 
     class Meta:
         ordering = ["workspace", "framework__slug"]
@@ -49,7 +47,7 @@ class CriterionExclusion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[WorkspaceScopedManager[CriterionExclusion]] = WorkspaceScopedManager()  # type: ignore[assignment]
+    objects = WorkspaceScopedManager["CriterionExclusion"]()
 
     class Meta:
         ordering = ["workspace", "criterion__framework__slug", "criterion__position"]
@@ -83,7 +81,7 @@ class ReadinessSnapshot(models.Model):
     criteria = models.JSONField(default=dict)
     recorded_at = models.DateTimeField(auto_now=True)
 
-    objects: ClassVar[WorkspaceScopedManager[ReadinessSnapshot]] = WorkspaceScopedManager()  # type: ignore[assignment]
+    objects = WorkspaceScopedManager["ReadinessSnapshot"]()
 
     class Meta:
         ordering = ["workspace", "framework", "date"]

@@ -18,7 +18,7 @@ from attestly.core.models import Membership, Role, Workspace
 from attestly.frameworks.models import Criterion, Framework
 from attestly.readiness.models import CriterionExclusion, FrameworkAdoption, ReadinessSnapshot
 
-TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105 - a test fixture's password
+TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105 - tests only
 
 
 class UserFactory(DjangoModelFactory):
@@ -55,15 +55,23 @@ class MembershipFactory(DjangoModelFactory):
     role = Role.OWNER
 
 
-def make_token(user: User, *, scope: str = TokenScope.WRITE, workspace: Workspace | None = None,
-               **fields: Any) -> tuple[ApiToken, str]:
+def make_token(
+    user: User, *, scope: str = TokenScope.WRITE, workspace: Workspace | None = None, **fields: Any
+) -> tuple[ApiToken, str]:
     """A usable API token and its key, made without going through the audited action."""
     import secrets
 
     lookup = secrets.token_hex(6)
     key = f"{ApiToken.PREFIX}{lookup}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(user=user, workspace=workspace, name="test", lookup=lookup,
-                                    key_hash=hash_token(key), scope=scope, **fields)
+    token = ApiToken.objects.create(
+        user=user,
+        workspace=workspace,
+        name="test",
+        lookup=lookup,
+        key_hash=hash_token(key),
+        scope=scope,
+        **fields,
+    )
     return token, key
 
 
@@ -108,14 +116,14 @@ class FrameworkAdoptionFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     workspace = factory.SubFactory(WorkspaceFactory)
-    framework = factory.LazyFunction(
-        lambda: Framework.objects.get(slug="soc2"))
+    framework = factory.LazyFunction(lambda: Framework.objects.get(slug="soc2"))
 
-    @factory.post_generation
+    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy is untyped
     def categories(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         wanted = set(extracted or [])
-        self.categories.set([c for c in self.framework.categories.all()
-                             if c.slug in wanted or c.always_in_scope])
+        self.categories.set(
+            [c for c in self.framework.categories.all() if c.slug in wanted or c.always_in_scope]
+        )
 
 
 class CriterionExclusionFactory(DjangoModelFactory):
@@ -136,8 +144,7 @@ class ReadinessSnapshotFactory(DjangoModelFactory):
         model = ReadinessSnapshot
 
     workspace = factory.SubFactory(WorkspaceFactory)
-    framework = factory.LazyFunction(
-        lambda: Framework.objects.get(slug="soc2"))
+    framework = factory.LazyFunction(lambda: Framework.objects.get(slug="soc2"))
     date = factory.Sequence(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n))
     score = 50.0
     met = 10

@@ -64,7 +64,8 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def criterion_detail(request: HttpRequest, key: str) -> HttpResponse:
     criterion = get_object_or_404(
         Criterion.objects.select_related("framework", "group", "category").prefetch_related(
-            Prefetch("points_of_focus", queryset=PointOfFocus.objects.order_by("position"))),
+            Prefetch("points_of_focus", queryset=PointOfFocus.objects.order_by("position"))
+        ),
         key=key,
     )
     return render(request, "web/criterion_detail.html", {"criterion": criterion})

@@ -24,9 +24,11 @@ class WorkspaceViewSet(viewsets.ReadOnlyModelViewSet[Workspace]):
         return Workspace.objects.filter(pk__in=request_workspace_ids(self.request)).order_by("slug")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if self.request.user.is_authenticated:
             context["roles"] = dict(
-                Membership.objects.filter(user=self.request.user).values_list("workspace_id", "role")
+                Membership.objects.filter(user=self.request.user).values_list(
+                    "workspace_id", "role"
+                )
             )
         return context

@@ -21,8 +21,16 @@ class FrameworkSerializer(serializers.ModelSerializer[Framework]):
 
     class Meta:
         model = Framework
-        fields = ["id", "name", "version", "publisher", "description", "categories",
-                  "criteria_count", "points_of_focus_count"]
+        fields = [
+            "id",
+            "name",
+            "version",
+            "publisher",
+            "description",
+            "categories",
+            "criteria_count",
+            "points_of_focus_count",
+        ]
 
 
 class PointOfFocusSerializer(serializers.ModelSerializer[PointOfFocus]):
@@ -44,5 +52,16 @@ class CriterionSerializer(serializers.ModelSerializer[Criterion]):
 
     class Meta:
         model = Criterion
-        fields = ["key", "id", "framework", "category", "group", "group_name", "coso_component",
-                  "coso_principle", "title", "statement", "points_of_focus"]
+        fields = [
+            "key",
+            "id",
+            "framework",
+            "category",
+            "group",
+            "group_name",
+            "coso_component",
+            "coso_principle",
+            "title",
+            "statement",
+            "points_of_focus",
+        ]

@@ -25,19 +25,21 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet[Framework]):
         return list_frameworks().prefetch_related("categories")
 
 
-class CriterionFilter(django_filters.FilterSet):
+class CriterionFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped base
     framework = django_filters.CharFilter(field_name="framework__slug")
     category = django_filters.CharFilter(field_name="category__slug")
     group = django_filters.CharFilter(field_name="group__ref")
-    search = django_filters.CharFilter(method="filter_search", label="Text in id, title, "
-                                       "statement or points of focus")
+    search = django_filters.CharFilter(
+        method="filter_search", label="Text in id, title, statement or points of focus"
+    )
 
     class Meta:
         model = Criterion
         fields = ["framework", "category", "group"]
 
-    def filter_search(self, queryset: QuerySet[Criterion], name: str, value: str
-                      ) -> QuerySet[Criterion]:
+    def filter_search(
+        self, queryset: QuerySet[Criterion], name: str, value: str
+    ) -> QuerySet[Criterion]:
         return search_criteria(queryset, value)
 
 
@@ -46,7 +48,9 @@ def search_criteria(queryset: QuerySet[Criterion], text: str) -> QuerySet[Criter
     if not text:
         return queryset
     return queryset.filter(
-        Q(ref__icontains=text) | Q(title__icontains=text) | Q(statement__icontains=text)
+        Q(ref__icontains=text)
+        | Q(title__icontains=text)
+        | Q(statement__icontains=text)
         | Q(points_of_focus__text__icontains=text)
     ).distinct()
 

@@ -1,0 +1,3 @@
+from attestly.cli.main import run
+
+run()
