@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -78,3 +80,13 @@ def test_catalog_mappings_unknown_criterion_fails_plainly() -> None:
     result = runner.invoke(app, ["catalog", "mappings", "--criterion", "soc2:CC99.9"])
     assert result.exit_code == 2
     assert "unknown soc2 criterion 'CC99.9'" in result.stderr
+
+
+def test_real_command_lists_controls_as_json(run_cli: Callable[..., Any]) -> None:
+    result = run_cli("catalog", "controls", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    controls = json.loads(result.stdout)
+    assert len(controls) >= 120
+    assert {ref for c in controls for ref in c["soc2"]} == {
+        c.id for c in shipped_catalog().criteria("soc2")
+    }
