@@ -19,6 +19,19 @@ class MappingSerializer(serializers.Serializer[Any]):
     category = serializers.CharField(source="criterion.category.slug")
     relationship = serializers.CharField()
 
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        # Lists serialise hundreds of these; building the dict directly is ~10x faster than
+        # walking six dotted sources through DRF fields, and gives the same output.
+        criterion = instance.criterion
+        return {
+            "criterion": criterion.key,
+            "framework": criterion.framework.slug,
+            "ref": criterion.ref,
+            "title": criterion.title,
+            "category": criterion.category.slug,
+            "relationship": instance.relationship,
+        }
+
 
 class LibraryControlSerializer(serializers.ModelSerializer[LibraryControl]):
     id = serializers.CharField(source="ref")
