@@ -64,35 +64,24 @@ def readiness(
     _print_tables(payloads, detail=framework is not None)
 
 
+def _row(label: str, score: float | None, counts: dict[str, int]) -> list[str]:
+    shown = "-" if score is None else f"{score}%"
+    return [label, shown, *(str(counts[k]) for k in STYLE)]
+
+
 def _print_tables(payloads: list[dict[str, Any]], *, detail: bool) -> None:
+    """One table: each framework, then its categories indented under it; criteria if asked."""
     console = Console()
     summary = Table(title="Readiness", header_style="bold")
-    for col in (
-        "workspace",
-        "framework",
-        "score",
-        "met",
-        "partly met",
-        "not met",
-        "n/a",
-        "categories",
-    ):
-        summary.add_column(col, overflow="fold")
+    summary.add_column("workspace · framework / category")
+    for col in ("score", "met", "partly met", "not met", "n/a"):
+        summary.add_column(col, justify="right", no_wrap=True)
     for p in payloads:
-        c = p["counts"]
-        cats = "\n".join(
-            f"{x['id']} {x['score'] if x['score'] is not None else '-'}%" for x in p["categories"]
-        )
         summary.add_row(
-            p["workspace"],
-            p["framework"],
-            f"{p['score']}%",
-            str(c["met"]),
-            str(c["partly_met"]),
-            str(c["not_met"]),
-            str(c["not_applicable"]),
-            cats,
+            *_row(f"[bold]{p['workspace']} · {p['framework']}[/]", p["score"], p["counts"])
         )
+        for cat in p["categories"]:
+            summary.add_row(*_row(f"  {cat['name']}", cat["score"], cat["counts"]))
     console.print(summary)
     if not detail:
         return
@@ -101,13 +90,15 @@ def _print_tables(payloads: list[dict[str, Any]], *, detail: bool) -> None:
         for col in ("criterion", "category", "status", "score", "controls"):
             table.add_column(col, overflow="fold")
         for row in p["criteria"]:
-            done = sum(1 for s in row["controls"].values() if s == "implemented")
+            states = row["controls"].values()
+            done = sum(1 for s in states if s == "implemented")
+            counted = sum(1 for s in states if s != "excluded")
             score = "-" if row["score"] is None else f"{row['score']}%"
             table.add_row(
                 row["ref"],
                 row["category"],
                 f"[{STYLE[row['status']]}]{row['status']}[/]",
                 score,
-                f"{done}/{len(row['controls'])} implemented",
+                f"{done}/{counted} implemented",
             )
         console.print(table)
