@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from attestly.accounts.models import User
+from attestly.controls.actions import do_retire_control
 from attestly.controls.models import Control
 from attestly.core.models import AuditEntry, Workspace
 from attestly.testing.factories import ControlFactory, ControlMappingFactory, criterion
@@ -174,3 +175,11 @@ def test_add_from_the_library_page(acme: Workspace, alice: User, bob: User) -> N
     assert response["Location"] == "/controls/PRV-01/"
     assert Control.objects.filter(workspace=acme, ref="PRV-01").exists()
     assert "Add to Acme" not in client.get("/library/PRV-01/").text
+
+
+def test_retired_control_page_says_so_and_offers_no_form(acme: Workspace, alice: User) -> None:
+    control = ControlFactory(workspace=acme, ref="OLD-01")
+    do_retire_control(actor=alice, control=control)
+    page = _client(alice).get("/controls/OLD-01/").text
+    assert "Retired on" in page
+    assert 'name="status"' not in page

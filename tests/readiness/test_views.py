@@ -13,6 +13,7 @@ from attestly.readiness.views import band, chart_points
 from attestly.testing.factories import (
     ControlFactory,
     ControlMappingFactory,
+    CriterionExclusionFactory,
     FrameworkAdoptionFactory,
     ReadinessSnapshotFactory,
     criterion,
@@ -79,3 +80,13 @@ def test_chart_points_scale_to_the_box() -> None:
 )
 def test_heat_bands(score: float | None, expected: str) -> None:
     assert band(CriterionScore("X", "security", CriterionStatus.PARTLY_MET, score)) == expected
+
+
+def test_not_applicable_cell_says_why(acme: Workspace, alice: User) -> None:
+    FrameworkAdoptionFactory(workspace=acme)
+    CriterionExclusionFactory(
+        workspace=acme, criterion=criterion("soc2:CC6.4"), reason="Fully remote company"
+    )
+    page = _client(alice).get("/readiness/").text
+    assert 'class="cell na" id="cell-CC6.4"' in page
+    assert "Fully remote company" in page

@@ -27,6 +27,7 @@ class Cell:
     band: str  # a CSS class: h0 (nothing) … h4 (met), na
     implemented: int
     total: int
+    note: str  # why it is not applicable, or what lowered it
 
 
 def band(score: CriterionScore) -> str:
@@ -56,6 +57,7 @@ def heat_rows(readiness: Readiness) -> list[tuple[str, str, list[Cell]]]:
             band(score),
             done,
             counted,
+            readiness.exclusions.get(criterion.pk) or "; ".join(score.reasons),
         )
         rows.setdefault(group.ref, (group.ref, group.name, []))[2].append(cell)
     return list(rows.values())
