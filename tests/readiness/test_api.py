@@ -14,6 +14,7 @@ from attestly.readiness.models import CriterionExclusion, ReadinessSnapshot
 from attestly.testing.factories import (
     ControlFactory,
     ControlMappingFactory,
+    CriterionExclusionFactory,
     FrameworkAdoptionFactory,
     ReadinessSnapshotFactory,
     criterion,
@@ -169,3 +170,29 @@ def test_history_lists_snapshots_oldest_first(
     assert [s["score"] for s in body["results"]] == [10.0, 20.0, 35.5]
     since = client.get("/api/v1/readiness-history/", {"since": body["results"][1]["date"]})
     assert since.json()["count"] == 2
+
+
+def test_other_workspaces_scope_answers_404(
+    acme: Workspace, alice: User, mallory: User, api_client_for: Client
+) -> None:
+    adoption = FrameworkAdoptionFactory(workspace=acme)
+    exclusion = CriterionExclusionFactory(workspace=acme)
+    client = api_client_for(mallory)
+    assert client.get(f"/api/v1/adoptions/{adoption.pk}/").status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/adoptions/{adoption.pk}/", {"categories": ["privacy"]}, format="json"
+        ).status_code
+        == 404
+    )
+    assert client.delete(f"/api/v1/criterion-exclusions/{exclusion.pk}/").status_code == 404
+    assert client.get("/api/v1/adoptions/").json()["count"] == 0
+    assert CriterionExclusion.objects.count() == 1
+
+
+def test_read_only_token_cannot_adopt(acme: Workspace, alice: User, api_client_for: Client) -> None:
+    response = api_client_for(alice, scope="read").post(
+        "/api/v1/adoptions/", {"workspace": "acme", "framework": "soc2"}, format="json"
+    )
+    assert response.status_code == 403
+    assert Control.objects.count() == 0
