@@ -178,3 +178,9 @@ def test_library_id_taken_by_a_custom_control_gets_a_suffix(acme: Workspace, ali
         actor=alice, workspace=acme, library_control=LibraryControl.objects.get(ref="PHY-01")
     )
     assert control.ref == "PHY-01-L"
+
+
+def test_overlong_title_is_refused(acme: Workspace, alice: User) -> None:
+    with pytest.raises(ValidationError, match="at most 200 characters"):
+        do_create_control(actor=alice, workspace=acme, title="x" * 201)
+    assert Control.objects.count() == 0

@@ -75,6 +75,9 @@ def _check_fields(workspace: Workspace, values: dict[str, Any]) -> None:
         raise ValidationError({"na_reason": "A control marked not applicable needs a reason."})
     if not str(values["title"]).strip():
         raise ValidationError({"title": "A control needs a title."})
+    for field, most in (("title", 200), ("family", 63)):
+        if len(str(values[field])) > most:
+            raise ValidationError({field: f"Use at most {most} characters."})
     evidence = values["evidence"]
     if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
         raise ValidationError({"evidence": "Evidence must be a list of short texts."})
