@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from attestly.accounts.models import User
@@ -29,3 +31,8 @@ def test_schema_documents_the_control_and_readiness_endpoints(
         "/api/v1/readiness/",
         "/api/v1/readiness-history/",
     }
+
+
+def test_schema_generates_without_warnings(tmp_path: Path) -> None:
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
+    assert "/api/v1/readiness/" in (tmp_path / "s.yaml").read_text()

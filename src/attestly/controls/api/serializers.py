@@ -153,3 +153,22 @@ class LibraryMappingSerializer(serializers.ModelSerializer[LibraryControlMapping
 class FromLibrarySerializer(serializers.Serializer[Any]):
     workspace = serializers.CharField(help_text="Workspace id")
     library_control = serializers.CharField(help_text="Library control id, e.g. AC-01")
+
+
+class CounterpartSerializer(serializers.Serializer[Any]):
+    criterion = serializers.CharField()
+    ref = serializers.CharField()
+    title = serializers.CharField()
+    via = serializers.ListField(child=serializers.CharField(), help_text="Control refs")
+    relationships = serializers.DictField(child=serializers.CharField())
+
+
+class CrosswalkSerializer(serializers.Serializer[Any]):
+    """Documents the crosswalk answer for the OpenAPI schema."""
+
+    criterion = serializers.CharField()
+    title = serializers.CharField()
+    workspace = serializers.CharField(allow_null=True)
+    counterparts = serializers.DictField(
+        child=CounterpartSerializer(many=True), help_text="Framework id -> counterparts"
+    )

@@ -4,7 +4,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,6 +19,7 @@ from attestly.controls.api.serializers import (
     ControlMappingWriteSerializer,
     ControlSerializer,
     ControlWriteSerializer,
+    CrosswalkSerializer,
     FromLibrarySerializer,
     LibraryControlSerializer,
     LibraryMappingSerializer,
@@ -338,7 +339,13 @@ class CrosswalkViewSet(viewsets.ViewSet):
 
     permission_classes = DEFAULT_PERMISSIONS
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("criterion", str, description="Key, e.g. soc2:CC6.1", required=True),
+            OpenApiParameter("workspace", str, description="Use this workspace's mappings"),
+        ],
+        responses=CrosswalkSerializer,
+    )
     def list(self, request: Request) -> Response:
         strict_params(request, {"criterion", "workspace"})
         criterion = _criterion(request.query_params.get("criterion", ""))

@@ -121,3 +121,51 @@ def readiness_payload(
         ],
         "criteria": rows,
     }
+
+
+class CountsSerializer(serializers.Serializer[Any]):
+    """Criteria per status."""
+
+    met = serializers.IntegerField()
+    partly_met = serializers.IntegerField()
+    not_met = serializers.IntegerField()
+    not_applicable = serializers.IntegerField()
+
+
+class CategoryReadinessSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.FloatField(allow_null=True, help_text="0-100; null if nothing applies")
+    counts = CountsSerializer()
+
+
+class CriterionReadinessSerializer(serializers.Serializer[Any]):
+    criterion = serializers.CharField(help_text="Key, e.g. soc2:CC6.1")
+    ref = serializers.CharField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    group = serializers.CharField()
+    status = serializers.CharField(help_text="met, partly_met, not_met or not_applicable")
+    score = serializers.FloatField(allow_null=True, help_text="0-100; null if not applicable")
+    controls = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Control ref -> state (implemented, partial, not_implemented, failing, excluded)",
+    )
+    not_applicable_reason = serializers.CharField(allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class FrameworkReadinessSerializer(serializers.Serializer[Any]):
+    """Documents `readiness_payload` for the OpenAPI schema."""
+
+    workspace = serializers.CharField()
+    framework = serializers.CharField()
+    score = serializers.FloatField(help_text="0-100")
+    counts = CountsSerializer()
+    categories = CategoryReadinessSerializer(many=True)
+    criteria = CriterionReadinessSerializer(many=True)
+
+
+class ReadinessListSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    results = FrameworkReadinessSerializer(many=True)

@@ -19,6 +19,7 @@ from attestly.readiness.api.serializers import (
     AdoptionWriteSerializer,
     ExclusionSerializer,
     ExclusionWriteSerializer,
+    ReadinessListSerializer,
     SnapshotSerializer,
     readiness_payload,
 )
@@ -169,7 +170,7 @@ class ReadinessViewSet(viewsets.ViewSet):
 
     permission_classes = DEFAULT_PERMISSIONS
 
-    @extend_schema(parameters=READINESS_PARAMS, responses={200: dict})
+    @extend_schema(parameters=READINESS_PARAMS, responses=ReadinessListSerializer)
     def list(self, request: Request) -> Response:
         params = request.query_params
         strict_params(request, {"workspace", "framework", "category", "criterion"})
