@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from attestly.accounts.models import User
+from attestly.controls.actions import do_update_control
 from attestly.controls.models import Control, ControlMapping
 from attestly.core.models import AuditEntry, Workspace
 from attestly.frameworks.models import Framework, LibraryControl
@@ -161,3 +162,24 @@ def test_readopting_without_categories_keeps_the_scope(acme: Workspace, alice: U
     assert sorted(adoption.categories.values_list("slug", flat=True)) == ["privacy", "security"]
     fresh = do_adopt_framework(actor=alice, workspace=acme, framework=_fw("gdpr"))
     assert list(fresh.categories.values_list("slug", flat=True)) == ["core"]
+
+
+def test_a_control_implemented_for_soc2_counts_for_iso_too(acme: Workspace, alice: User) -> None:
+    do_adopt_framework(actor=alice, workspace=acme, framework=_fw("soc2"))
+    iso = do_adopt_framework(actor=alice, workspace=acme, framework=_fw("iso27001"))
+    control = Control.objects.get(workspace=acme, ref="AC-01")
+    iso_refs = set(
+        control.mappings.filter(criterion__framework__slug="iso27001").values_list(
+            "criterion__ref", flat=True
+        )
+    )
+    before = do_refresh_readiness(actor=None, adoption=iso).score
+    do_update_control(actor=alice, control=control, status="implemented")
+    after = do_refresh_readiness(actor=None, adoption=iso).score
+    raised = {
+        a.key
+        for a, b in zip(after.criteria, before.criteria, strict=True)
+        if (a.score or 0) > (b.score or 0)
+    }
+    assert iso_refs
+    assert raised == iso_refs
