@@ -183,3 +183,10 @@ def test_retired_control_page_says_so_and_offers_no_form(acme: Workspace, alice:
     page = _client(alice).get("/controls/OLD-01/").text
     assert "Retired on" in page
     assert 'name="status"' not in page
+
+
+def test_history_restore_gets_the_whole_page(alice: User) -> None:
+    page = _client(alice).get(
+        "/library/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in page.text
