@@ -37,7 +37,7 @@ def _workspace(request: HttpRequest) -> Workspace | None:
 def _is_htmx(request: HttpRequest) -> bool:
     """An htmx swap wants a fragment; a history restore (back button) wants the whole page."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def _criterion_filter(qs: QuerySet[Any], value: str) -> QuerySet[Any]:
