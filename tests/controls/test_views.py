@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -190,3 +191,14 @@ def test_history_restore_gets_the_whole_page(alice: User) -> None:
         "/library/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert "<html" in page.text
+
+
+def test_lists_page_by_50_keeping_filters(alice: User) -> None:
+    client = _client(alice)
+    first = client.get("/library/", {"framework": "soc2"}).text
+    assert "209 controls" in first
+    assert "Page 1 of 5" in first
+    assert 'href="?framework=soc2&amp;page=2"' in first
+    last = client.get("/library/", {"framework": "soc2", "page": "99"}).text
+    assert "Page 5 of 5" in last
+    assert len(re.findall(r'href="/library/[A-Z]', last)) == 209 - 4 * 50

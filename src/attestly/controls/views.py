@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +39,21 @@ def _is_htmx(request: HttpRequest) -> bool:
     """An htmx swap wants a fragment; a history restore (back button) wants the whole page."""
     htmx = getattr(request, "htmx", None)
     return htmx is not None and bool(htmx) and not htmx.history_restore_request
+
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
+    """One page of a list (`?page=N`); out-of-range pages show the last one."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _page_query(request: HttpRequest) -> str:
+    """The current filters as a query string, without `page`, for the pager's links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _criterion_filter(qs: QuerySet[Any], value: str) -> QuerySet[Any]:
@@ -73,8 +89,11 @@ def library_list(request: HttpRequest) -> HttpResponse:
         controls = controls.filter(family=params["family"])
     if params["q"]:
         controls = controls.filter(title__icontains=params["q"][:200])
-    rows = [(c, maps_by_framework(c.mappings.all())) for c in controls.distinct()]
+    page = _page(request, controls.distinct())
+    rows = [(c, maps_by_framework(c.mappings.all())) for c in page]
     context = {
+        "page": page,
+        "page_query": _page_query(request),
         "rows": rows,
         "params": params,
         "families": LibraryControl.objects.order_by("family")
@@ -156,8 +175,11 @@ def control_list(request: HttpRequest) -> HttpResponse:
         controls = controls.filter(owner__username=params["owner"])
     if params["q"]:
         controls = controls.filter(title__icontains=params["q"][:200])
-    rows = [(c, maps_by_framework(c.mappings.all())) for c in controls.distinct()]
+    page = _page(request, controls.distinct())
+    rows = [(c, maps_by_framework(c.mappings.all())) for c in page]
     context = {
+        "page": page,
+        "page_query": _page_query(request),
         "rows": rows,
         "params": params,
         "members": members,
