@@ -277,3 +277,16 @@ def test_add_a_library_control_outside_adoption(
         "/api/v1/controls/from-library/", {**body, "library_control": "ZZ-99"}, format="json"
     )
     assert "No library control 'ZZ-99'" in unknown.json()["detail"]
+
+
+def test_mapping_list_does_not_query_per_row(
+    acme: Workspace, alice: User, api_client_for: Client, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(20):
+        ControlMappingFactory(control=ControlFactory(workspace=acme))
+    client = api_client_for(alice)
+    with django_assert_max_num_queries(5):
+        body = client.get("/api/v1/control-mappings/", {"page_size": 100}).json()
+    assert body["count"] == 20
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/v1/library-mappings/", {"page_size": 500}).status_code == 200

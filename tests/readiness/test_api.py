@@ -16,7 +16,9 @@ from attestly.testing.factories import (
     ControlMappingFactory,
     CriterionExclusionFactory,
     FrameworkAdoptionFactory,
+    MembershipFactory,
     ReadinessSnapshotFactory,
+    WorkspaceFactory,
     criterion,
 )
 
@@ -196,3 +198,18 @@ def test_read_only_token_cannot_adopt(acme: Workspace, alice: User, api_client_f
     )
     assert response.status_code == 403
     assert Control.objects.count() == 0
+
+
+def test_scope_lists_do_not_query_per_row(
+    alice: User, api_client_for: Client, django_assert_max_num_queries: Any
+) -> None:
+    workspaces = [WorkspaceFactory() for _ in range(6)]
+    for ws in workspaces:
+        MembershipFactory(workspace=ws, user=alice)
+        FrameworkAdoptionFactory(workspace=ws, categories=["privacy"])
+        CriterionExclusionFactory(workspace=ws)
+    client = api_client_for(alice)
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/adoptions/").json()["count"] == 6
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/criterion-exclusions/").json()["count"] == 6
