@@ -134,3 +134,18 @@ def test_demo_sets_up_workspace_and_prints_url_login_and_token(run_cli: Run) -> 
     assert "http://127.0.0.1:8000/" in result.stdout
     assert "login:     demo" in result.stdout
     assert "API token: atk_" in result.stdout
+
+
+def test_serve_on_a_busy_port_says_so(run_cli: Run, tmp_path: Path) -> None:
+    import socket
+
+    password = tmp_path / "pw"
+    password.write_text("a long enough admin password 7\n")
+    assert run_cli("init", "--admin-password-file", str(password)).returncode == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli("serve", "--port", str(port))
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr

@@ -35,10 +35,20 @@ def _refuse_pending_migrations() -> None:
 
 
 def _serve(host: str, port: int, threads: int) -> None:
+    import socket
+
     from waitress import serve as waitress_serve
 
     from attestly.conf.wsgi import application
 
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise fail(
+                f"cannot listen on {host}:{port} ({exc.strerror}); "
+                "is another server running there? Pass --port to choose another"
+            ) from None
     waitress_serve(
         application,
         host=host,

@@ -81,7 +81,7 @@ class Options(BaseModel):
         "console", description="console for people, json for log shippers."
     )
     time_zone: str = Field("UTC", description="Time zone dates are shown in.")
-    api_page_size: int = Field(50, ge=1, le=1000, description="Default API page size.")
+    api_page_size: int = Field(100, ge=1, le=1000, description="Default API page size.")
     api_max_page_size: int = Field(500, ge=1, le=10000, description="Largest API page size.")
     extra_catalog_dirs: list[Path] = Field(
         default_factory=list,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
 from attestly.web import views
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("frameworks/<slug:slug>/", views.framework_detail, name="framework-detail"),
     path("criteria/<str:key>/", views.criterion_detail, name="criterion-detail"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url="/static/attestly/favicon.svg", permanent=True)),
 ]
