@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from attestly.accounts.models import User
+from attestly.core.demo import do_seed_demo
 from attestly.testing.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,3 +41,29 @@ def test_wrong_password_is_refused_in_the_browser(page: Any, live_server: Any, a
     page.fill("#id_password", "not the password")
     page.click("button[type=submit]")
     assert page.locator("[role=alert]").inner_text().startswith("That user name and password")
+
+
+def test_marking_a_demo_control_implemented_raises_its_heat_map_cell(
+    page: Any, live_server: Any
+) -> None:
+    """Acceptance, in the browser: the inline status edit (HTMX, CSRF header from the layout)
+    raises the readiness of the criterion the control maps to."""
+    login = do_seed_demo()
+    base = live_server.url
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", login.username)
+    page.fill("#id_password", login.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/frameworks/")
+    cell = "[id='cell-CC6.5']"
+    page.goto(f"{base}/readiness/")
+    before = int(page.get_attribute(cell, "data-score") or 0)
+    page.goto(f"{base}/controls/?criterion=soc2:CC6.5&status=not_started")
+    ref = page.locator("#controls tbody tr td code").first.inner_text()
+    page.goto(f"{base}/controls/{ref}/")
+    page.select_option("#e-status", "implemented")
+    page.click("#control-edit button[type=submit]")
+    expect(page.locator("#control-edit .status-implemented")).to_have_count(1)
+    page.goto(f"{base}/readiness/")
+    after = int(page.get_attribute(cell, "data-score") or 0)
+    assert after > before

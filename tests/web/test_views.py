@@ -132,3 +132,10 @@ def test_scope_tags_read_as_words(signed_in: Client) -> None:
 def test_soc2_is_listed_first(signed_in: Client) -> None:
     page = signed_in.get("/frameworks/").content.decode()
     assert page.index("SOC 2 Trust Services Criteria") < page.index("ISO/IEC 27001:2022")
+
+
+def test_criterion_page_lists_the_library_controls_that_meet_it(signed_in: Client) -> None:
+    page = signed_in.get("/criteria/soc2:CC1.2/").text
+    assert "Controls that meet it" in page
+    assert 'href="/library/GOV-01/"' in page
+    assert "/mappings/?criterion=soc2%3ACC1.2" in page

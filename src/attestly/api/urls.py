@@ -7,13 +7,35 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from attestly.api.views import not_found
+from attestly.controls.api.views import (
+    ControlMappingViewSet,
+    ControlViewSet,
+    CrosswalkViewSet,
+    LibraryControlViewSet,
+    LibraryMappingViewSet,
+)
 from attestly.core.api.views import WorkspaceViewSet
 from attestly.frameworks.api.views import CriterionViewSet, FrameworkViewSet
+from attestly.readiness.api.views import (
+    AdoptionViewSet,
+    ExclusionViewSet,
+    ReadinessHistoryViewSet,
+    ReadinessViewSet,
+)
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("workspaces", WorkspaceViewSet, basename="workspace")
+router.register("controls", ControlViewSet, basename="control")
+router.register("control-mappings", ControlMappingViewSet, basename="control-mapping")
+router.register("library-controls", LibraryControlViewSet, basename="library-control")
+router.register("library-mappings", LibraryMappingViewSet, basename="library-mapping")
+router.register("crosswalk", CrosswalkViewSet, basename="crosswalk")
+router.register("adoptions", AdoptionViewSet, basename="adoption")
+router.register("criterion-exclusions", ExclusionViewSet, basename="criterion-exclusion")
+router.register("readiness", ReadinessViewSet, basename="readiness")
+router.register("readiness-history", ReadinessHistoryViewSet, basename="readiness-history")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

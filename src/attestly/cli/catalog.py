@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from enum import StrEnum
 
 import typer
@@ -161,3 +162,138 @@ def schema(
     from attestly.frameworks.catalog.publish import json_schema
 
     sys.stdout.write(json.dumps(json_schema(kind.value), indent=2) + "\n")
+
+
+OTHER_FRAMEWORKS = ("iso27001", "nist-csf", "gdpr")
+
+
+def _refs(targets: Mapping[str, object] | None) -> list[str]:
+    return list(targets or {})
+
+
+@app.command("controls")
+def controls(
+    framework: str | None = typer.Option(
+        None, "--framework", help="Only controls meeting this framework, e.g. iso27001"
+    ),
+    criterion: str | None = typer.Option(
+        None,
+        "--criterion",
+        help="Only controls meeting this criterion, e.g. CC6.1 or iso27001:A.5.15",
+    ),
+    family: str | None = typer.Option(None, "--family", help="e.g. access_control"),
+    fmt: Format = FORMAT_OPT,
+) -> None:
+    """List the control library (JSON includes descriptions, evidence, guidance, mappings)."""
+    catalog = _catalog()
+    if framework == "all":
+        framework = None
+    if framework is not None:
+        _frameworks(catalog, framework)
+    crit_fw, _, crit_ref = (criterion or "").rpartition(":")
+    rows = []
+    for c in catalog.controls.values():
+        if framework and not c.maps.get(framework):
+            continue
+        if family and c.family != family:
+            continue
+        if criterion and not any(
+            crit_ref in targets for fid, targets in c.maps.items() if not crit_fw or fid == crit_fw
+        ):
+            continue
+        rows.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "family": c.family,
+                "owner_role": c.owner_role,
+                "nature": c.nature.value,
+                "frequency": c.frequency.value,
+                "soc2": _refs(c.maps.get("soc2")),
+                **{fid: _refs(c.maps.get(fid)) for fid in OTHER_FRAMEWORKS},
+                "description": c.description,
+                "evidence": list(c.evidence),
+                "guidance": c.guidance,
+                "maps": {
+                    fid: {ref: rel.value for ref, rel in t.items()} for fid, t in c.maps.items()
+                },
+            }
+        )
+    if (criterion or family) and not rows:
+        raise fail("no control matches")
+    emit(
+        rows,
+        fmt,
+        columns=["id", "title", "family", "nature", "frequency", "soc2"],
+        title=f"Control library ({len(rows)} controls)",
+    )
+
+
+@app.command("mappings")
+def mappings(
+    control: str | None = typer.Option(None, "--control", help="e.g. AC-01"),
+    criterion: str | None = typer.Option(
+        None,
+        "--criterion",
+        help="Show this criterion's counterparts in the other "
+        "frameworks, e.g. soc2:CC6.1 or iso27001:A.5.15",
+    ),
+    fmt: Format = FORMAT_OPT,
+) -> None:
+    """Control → criteria in SOC 2, ISO 27001, NIST CSF and GDPR; or one criterion's crosswalk."""
+    catalog = _catalog()
+    if criterion:
+        _crosswalk(catalog, criterion, fmt)
+        return
+    rows = []
+    for c in catalog.controls.values():
+        if control and c.id != control:
+            continue
+        row: dict[str, object] = {"control": c.id, "title": c.title}
+        for fid in ("soc2", *OTHER_FRAMEWORKS):
+            row[fid] = [f"{ref} ({rel.value})" for ref, rel in c.maps.get(fid, {}).items()]
+        row["maps"] = {fid: {ref: rel.value for ref, rel in t.items()} for fid, t in c.maps.items()}
+        rows.append(row)
+    if control and not rows:
+        raise fail(f"no control {control!r}")
+    emit(
+        rows,
+        fmt,
+        columns=["control", "soc2", *OTHER_FRAMEWORKS],
+        title="Control mappings (relationship in brackets)",
+    )
+
+
+def _crosswalk(catalog: Catalog, key: str, fmt: Format) -> None:
+    fid, sep, ref = key.partition(":")
+    if not sep:
+        fid, ref = "soc2", key
+    _frameworks(catalog, fid)
+    if ref not in {c.id for c in catalog.frameworks[fid].criteria}:
+        raise fail(f"unknown {fid} criterion {ref!r}")
+    titles = {(f.id, c.id): c.title for f in catalog.frameworks.values() for c in f.criteria}
+    found: dict[tuple[str, str], list[str]] = {}
+    for c in catalog.controls.values():
+        if ref not in c.maps.get(fid, {}):
+            continue
+        for other, targets in c.maps.items():
+            if other == fid:
+                continue
+            for target, rel in targets.items():
+                found.setdefault((other, target), []).append(f"{c.id} ({rel.value})")
+    order = {f: i for i, f in enumerate(("soc2", *OTHER_FRAMEWORKS))}
+    positions = {
+        (f.id, c.id): i for f in catalog.frameworks.values() for i, c in enumerate(f.criteria)
+    }
+    rows = [
+        {"framework": f, "criterion": r, "title": titles[(f, r)], "via": via}
+        for (f, r), via in sorted(
+            found.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][0], positions[kv[0]])
+        )
+    ]
+    emit(
+        rows,
+        fmt,
+        columns=["framework", "criterion", "title", "via"],
+        title=f"Counterparts of {fid}:{ref} through shared controls",
+    )

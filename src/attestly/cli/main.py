@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from attestly import __version__
-from attestly.cli import audit, catalog, run_commands, setup_commands
+from attestly.cli import audit, catalog, readiness, run_commands, scope, setup_commands
 
 app = typer.Typer(
     name="attestly",
@@ -21,6 +21,8 @@ app.command("serve")(run_commands.serve)
 app.command("demo")(run_commands.demo)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(audit.app, name="audit")
+app.add_typer(scope.app, name="scope")
+app.command("readiness")(readiness.readiness)
 
 
 def _version(value: bool) -> None:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "attestly.core",
     "attestly.accounts",
     "attestly.frameworks",
+    "attestly.controls",
     "attestly.readiness",
     "attestly.api",
     "attestly.web",

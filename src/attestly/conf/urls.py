@@ -4,5 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("api/v1/", include("attestly.api.urls")),
+    path("", include("attestly.controls.urls")),
+    path("", include("attestly.readiness.urls")),
     path("", include("attestly.web.urls")),
 ]

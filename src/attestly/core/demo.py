@@ -12,6 +12,8 @@ from django.db import transaction
 
 from attestly.accounts.actions import do_create_api_token, do_create_user, do_set_password
 from attestly.accounts.models import TokenScope, User
+from attestly.controls.actions import do_update_control
+from attestly.controls.models import Control
 from attestly.core.actions import do_create_workspace, do_set_membership
 from attestly.core.models import Role, Workspace
 from attestly.frameworks.models import Framework
@@ -21,6 +23,34 @@ DEMO_USERNAME = "demo"
 DEMO_EMAIL = "demo@example.com"
 DEMO_WORKSPACE = "demo"
 DEMO_SCOPE = ("security", "availability", "confidentiality")
+# Teammates who own controls (no password: they exist to be assigned).
+DEMO_TEAM = (("dana", "dana@example.com", "editor"), ("sam", "sam@example.com", "editor"))
+# Families well under way in the demo company, and ones just started.
+DEMO_MOSTLY_DONE = {
+    "governance",
+    "organisation",
+    "policies",
+    "human_resources",
+    "access_control",
+    "cryptography",
+}
+DEMO_UNDER_WAY = {
+    "risk_management",
+    "change_management",
+    "logging_monitoring",
+    "vendor_management",
+    "backup_availability",
+    "endpoint_security",
+}
+DEMO_OWNERS = {
+    "human_resources": "sam",
+    "policies": "sam",
+    "vendor_management": "sam",
+    "change_management": "dana",
+    "logging_monitoring": "dana",
+    "backup_availability": "dana",
+    "endpoint_security": "dana",
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +81,53 @@ def do_seed_demo() -> DemoLogin:
             do_set_membership(actor=None, workspace=workspace, user=user, role=Role.OWNER)
         soc2 = Framework.objects.get(slug="soc2")
         do_adopt_framework(actor=user, workspace=workspace, framework=soc2, categories=DEMO_SCOPE)
+        _seed_control_progress(user, workspace)
         _token, key = do_create_api_token(
             actor=user, user=user, name="demo token", scope=TokenScope.WRITE
         )
     return DemoLogin(username=DEMO_USERNAME, password=password, token=key, workspace=workspace)
+
+
+def _teammate(workspace: Workspace, username: str, email: str, role: str) -> User:
+    mate = User.objects.filter(username=username).first()
+    if mate is None:
+        mate = do_create_user(actor=None, username=username, email=email, password=None)
+    do_set_membership(actor=None, workspace=workspace, user=mate, role=role)
+    return mate
+
+
+def _seed_control_progress(user: User, workspace: Workspace) -> None:
+    """Give the demo's controls owners and a plausible mix of statuses, once.
+
+    Skipped when any control has left "not started", so a refresh keeps what a visitor did.
+    """
+    controls = list(
+        Control.objects.filter(workspace=workspace, retired_at__isnull=True).order_by(
+            "family", "ref"
+        )
+    )
+    if any(c.status != "not_started" for c in controls):
+        return
+    team = {"demo": user} | {
+        name: _teammate(workspace, name, email, role) for name, email, role in DEMO_TEAM
+    }
+    position: dict[str, int] = {}
+    for control in controls:
+        i = position[control.family] = position.get(control.family, -1) + 1
+        if control.family in DEMO_MOSTLY_DONE:
+            status = "in_progress" if i % 4 == 3 else "implemented"
+        elif control.family in DEMO_UNDER_WAY:
+            status = "implemented" if i == 0 else ("in_progress" if i % 2 else "not_started")
+        elif control.family == "physical_security" and i == 0:
+            do_update_control(
+                actor=user,
+                control=control,
+                status="not_applicable",
+                na_reason="Fully remote company; the cloud provider runs the "
+                "data centres (see its SOC 2 report).",
+            )
+            continue
+        else:
+            continue
+        owner = team[DEMO_OWNERS.get(control.family, "demo")]
+        do_update_control(actor=user, control=control, status=status, owner=owner)

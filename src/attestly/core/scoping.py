@@ -61,3 +61,17 @@ def request_workspace_ids(request: Any) -> models.QuerySet[Any]:
     if token_workspace is not None:
         ids = ids.filter(workspace_id=token_workspace)
     return ids
+
+
+EDITOR_ROLES = frozenset({"owner", "admin", "editor"})
+
+
+def can_edit_workspace(user: User | AnonymousUser, workspace: Any) -> bool:
+    """Whether `user` may change a workspace's content (owner, admin or editor)."""
+    from attestly.core.models import Membership
+
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user_id=user.pk, workspace=workspace, role__in=EDITOR_ROLES
+    ).exists()

@@ -8,9 +8,19 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from attestly.core import audit
+from attestly.core.canonical import canonical_json, sha256_hex
 from attestly.frameworks.catalog import Catalog
+from attestly.frameworks.catalog.control_schema import ControlSpec
 from attestly.frameworks.catalog.schema import FrameworkSpec
-from attestly.frameworks.models import Category, Criterion, CriterionGroup, Framework, PointOfFocus
+from attestly.frameworks.models import (
+    Category,
+    Criterion,
+    CriterionGroup,
+    Framework,
+    LibraryControl,
+    LibraryControlMapping,
+    PointOfFocus,
+)
 
 if TYPE_CHECKING:
     from attestly.accounts.models import User
@@ -20,6 +30,13 @@ if TYPE_CHECKING:
 class SyncReport:
     changed: list[str]
     unchanged: list[str]
+    controls_changed: int = 0
+    controls_unchanged: int = 0
+    controls_removed: int = 0
+
+
+def control_hash(spec: ControlSpec) -> str:
+    return sha256_hex(canonical_json(spec.model_dump(mode="json")))
 
 
 def do_sync_catalog(*, actor: User | None, catalog: Catalog) -> SyncReport:
@@ -50,7 +67,73 @@ def do_sync_catalog(*, actor: User | None, catalog: Catalog) -> SyncReport:
                 before={"hash": existing.content_hash} if existing else None,
                 after={"hash": digest, "criteria": len(spec.criteria)},
             )
-    return SyncReport(changed=changed, unchanged=unchanged)
+        # When a framework changed, its criteria may have been replaced: re-map every control.
+        counts = _sync_controls(catalog, force=bool(changed))
+        if counts[0] or counts[2]:
+            audit.record(
+                actor=actor,
+                action="catalog.sync_controls",
+                workspace=None,
+                object_type="frameworks.librarycontrol",
+                object_id="*",
+                object_repr="control library",
+                after={"changed": counts[0], "unchanged": counts[1], "removed": counts[2]},
+            )
+    return SyncReport(
+        changed=changed,
+        unchanged=unchanged,
+        controls_changed=counts[0],
+        controls_unchanged=counts[1],
+        controls_removed=counts[2],
+    )
+
+
+def _sync_controls(catalog: Catalog, *, force: bool) -> tuple[int, int, int]:
+    """Upsert library controls whose content hash changed. Returns (changed, unchanged, removed)."""
+    stored = {c.ref: c for c in LibraryControl.objects.all()}
+    criterion_ids = dict(Criterion.objects.values_list("key", "pk"))
+    sources = catalog.sources
+    changed = unchanged = 0
+    moved: list[LibraryControl] = []
+    for pos, (ref, spec) in enumerate(catalog.controls.items()):
+        digest = control_hash(spec)
+        existing = stored.get(ref)
+        if not force and existing is not None and existing.content_hash == digest:
+            unchanged += 1
+            if existing.position != pos:  # a control before it came or went: only reorder
+                existing.position = pos
+                moved.append(existing)
+            continue
+        control, _ = LibraryControl.objects.update_or_create(
+            ref=ref,
+            defaults={
+                "title": spec.title,
+                "family": spec.family,
+                "description": spec.description,
+                "owner_role": spec.owner_role,
+                "nature": spec.nature.value,
+                "frequency": spec.frequency.value,
+                "evidence": list(spec.evidence),
+                "guidance": spec.guidance,
+                "source": sources.get("control:" + ref, ""),
+                "content_hash": digest,
+                "position": pos,
+            },
+        )
+        LibraryControlMapping.objects.filter(control=control).delete()
+        LibraryControlMapping.objects.bulk_create(
+            LibraryControlMapping(
+                control=control, criterion_id=criterion_ids[f"{fid}:{cref}"], relationship=rel.value
+            )
+            for fid, targets in spec.maps.items()
+            for cref, rel in targets.items()
+        )
+        changed += 1
+    LibraryControl.objects.bulk_update(moved, ["position"], batch_size=500)
+    gone = len(set(stored) - set(catalog.controls))
+    if gone:
+        LibraryControl.objects.exclude(ref__in=list(catalog.controls)).delete()
+    return changed, unchanged, gone
 
 
 def _replace_framework(spec: FrameworkSpec, digest: str, source: str) -> Framework:

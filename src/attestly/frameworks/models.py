@@ -140,3 +140,79 @@ class PointOfFocus(models.Model):
     @property
     def scope_label(self) -> str:
         return SCOPE_LABELS.get(self.scope, self.scope)
+
+
+class Nature(models.TextChoices):
+    """How a control is performed."""
+
+    MANUAL = "manual", "Manual"
+    AUTOMATED = "automated", "Automated"
+    IT_DEPENDENT_MANUAL = "it_dependent_manual", "IT-dependent manual"
+
+
+class Frequency(models.TextChoices):
+    """How often a control operates."""
+
+    CONTINUOUS = "continuous", "Continuous"
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    SEMI_ANNUAL = "semi_annual", "Semi-annual"
+    ANNUAL = "annual", "Annual"
+    ON_EVENT = "on_event", "On event"
+
+
+class Relationship(models.TextChoices):
+    """How a control stands to a requirement (NIST set-theory relationships)."""
+
+    EQUAL = "equal", "Equal"
+    SUBSET = "subset", "Subset"
+    SUPERSET = "superset", "Superset"
+    INTERSECT = "intersect", "Intersect"
+
+
+class LibraryControl(models.Model):
+    """A control template from the shipped (or an extra) control library.
+
+    Installation-wide reference data like frameworks; workspaces adopt copies of it
+    (`attestly.controls.models.Control`).
+    """
+
+    ref = models.CharField(max_length=16, unique=True)
+    title = models.CharField(max_length=200)
+    family = models.SlugField(max_length=63)
+    description = models.TextField()
+    owner_role = models.CharField(max_length=200)
+    nature = models.CharField(max_length=24, choices=Nature.choices)
+    frequency = models.CharField(max_length=16, choices=Frequency.choices)
+    evidence = models.JSONField(default=list)
+    guidance = models.TextField()
+    source = models.CharField(max_length=500, help_text="File the control was loaded from.")
+    content_hash = models.CharField(max_length=64)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}"
+
+
+class LibraryControlMapping(models.Model):
+    """A library control meets (part of) one criterion of some framework."""
+
+    control = models.ForeignKey(LibraryControl, on_delete=models.CASCADE, related_name="mappings")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="library_mappings"
+    )
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
+
+    class Meta:
+        ordering = ["control", "criterion__framework__slug", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["control", "criterion"], name="library_map_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.control.ref} {self.relationship} {self.criterion.key}"

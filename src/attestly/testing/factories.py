@@ -6,13 +6,17 @@ the Globex workspace and must never see Acme's rows.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
 
 from attestly.accounts.models import ApiToken, TokenScope, User, hash_token
+from attestly.controls.models import Control, ControlMapping
 from attestly.core.models import Membership, Role, Workspace
+from attestly.frameworks.models import Criterion, Framework
+from attestly.readiness.models import CriterionExclusion, FrameworkAdoption, ReadinessSnapshot
 
 TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105 - tests only
 
@@ -69,3 +73,81 @@ def make_token(
         **fields,
     )
     return token, key
+
+
+def criterion(key: str) -> Criterion:
+    """A criterion of the loaded catalog by key, e.g. `criterion("soc2:CC6.1")`."""
+    return Criterion.objects.select_related("framework", "category").get(key=key)
+
+
+class ControlFactory(DjangoModelFactory):
+    """A workspace control written from scratch (no library template), not started."""
+
+    class Meta:
+        model = Control
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    ref = factory.Sequence(lambda n: f"TST-{n:03d}")
+    title = factory.Sequence(lambda n: f"Test control {n}")
+    description = "A control made for a test."
+    family = "testing"
+    status = "not_started"
+
+
+class ControlMappingFactory(DjangoModelFactory):
+    """A workspace control meeting a criterion (default soc2:CC6.1)."""
+
+    class Meta:
+        model = ControlMapping
+
+    control = factory.SubFactory(ControlFactory)
+    criterion = factory.LazyFunction(lambda: criterion("soc2:CC6.1"))
+    relationship = "intersect"
+
+
+class FrameworkAdoptionFactory(DjangoModelFactory):
+    """A workspace adopting a framework without creating controls (the action does that).
+
+    `categories` is a list of category slugs; default: the ones always in scope.
+    """
+
+    class Meta:
+        model = FrameworkAdoption
+        skip_postgeneration_save = True
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    framework = factory.LazyFunction(lambda: Framework.objects.get(slug="soc2"))
+
+    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy is untyped
+    def categories(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+        wanted = set(extracted or [])
+        self.categories.set(
+            [c for c in self.framework.categories.all() if c.slug in wanted or c.always_in_scope]
+        )
+
+
+class CriterionExclusionFactory(DjangoModelFactory):
+    """A criterion declared not applicable (default soc2:P3.2)."""
+
+    class Meta:
+        model = CriterionExclusion
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    criterion = factory.LazyFunction(lambda: criterion("soc2:P3.2"))
+    reason = "We collect no personal information that needs explicit consent."
+
+
+class ReadinessSnapshotFactory(DjangoModelFactory):
+    """A day's recorded readiness."""
+
+    class Meta:
+        model = ReadinessSnapshot
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    framework = factory.LazyFunction(lambda: Framework.objects.get(slug="soc2"))
+    date = factory.Sequence(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n))
+    score = 50.0
+    met = 10
+    partly_met = 20
+    not_met = 31
+    not_applicable = 0

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attestly.core.middleware import SESSION_KEY, workspaces_for
 from attestly.frameworks.api.views import search_criteria
-from attestly.frameworks.models import Criterion, Framework, PointOfFocus
+from attestly.frameworks.models import (
+    Criterion,
+    Framework,
+    LibraryControlMapping,
+    PointOfFocus,
+)
 from attestly.frameworks.queries import list_criteria, list_frameworks
 
 
@@ -68,7 +73,14 @@ def criterion_detail(request: HttpRequest, key: str) -> HttpResponse:
         ),
         key=key,
     )
-    return render(request, "web/criterion_detail.html", {"criterion": criterion})
+    library = (
+        LibraryControlMapping.objects.filter(criterion=criterion)
+        .select_related("control")
+        .order_by("control__position")
+    )
+    return render(
+        request, "web/criterion_detail.html", {"criterion": criterion, "library": library}
+    )
 
 
 @require_GET

@@ -260,6 +260,7 @@ def load_catalog(extra_dirs: Sequence[Path] = (), *, base_dir: Path = DATA_DIR) 
         lib = _validate(ControlLibraryFile, _read_yaml(path), path)
         controls.extend((c, path) for c in lib.controls)
     check_controls(controls, frameworks)
+    sources.update(("control:" + c.id, str(path)) for c, path in controls)
     dcs: dict[str, DescriptionCriteriaSpec] = {}
     for path in dc_files:
         dc = _validate(DescriptionCriteriaFile, _read_yaml(path), path).description_criteria

@@ -1,0 +1,111 @@
+"""Scoped reads of workspace controls and library controls, free of N+1 queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from attestly.controls.models import Control, ControlMapping
+from attestly.frameworks.models import Criterion, LibraryControl, LibraryControlMapping
+
+# What lists show of each mapped criterion; long texts (statements) stay in the database.
+MAPPING_FIELDS = (
+    "control_id",
+    "relationship",
+    "criterion__key",
+    "criterion__ref",
+    "criterion__title",
+    "criterion__position",
+    "criterion__framework__slug",
+    "criterion__framework__name",
+    "criterion__category__slug",
+    "criterion__category__name",
+)
+
+
+def _mappings(model: Any) -> Prefetch[Any]:
+    queryset = (
+        model.objects.select_related("criterion__framework", "criterion__category")
+        .only(*MAPPING_FIELDS)
+        .order_by("criterion__framework__slug", "criterion__position")
+    )
+    return Prefetch("mappings", queryset=queryset)
+
+
+def list_controls() -> QuerySet[Control]:
+    """Controls with workspace, owner, template and mapped criteria in four queries."""
+    return (
+        Control.objects.select_related("workspace", "owner", "library_control")
+        .prefetch_related(_mappings(ControlMapping))
+        .order_by("workspace__slug", "ref")
+    )
+
+
+def list_library_controls() -> QuerySet[LibraryControl]:
+    """Library controls with their mapped criteria in two queries."""
+    return LibraryControl.objects.prefetch_related(_mappings(LibraryControlMapping)).order_by(
+        "position"
+    )
+
+
+FRAMEWORK_ORDER = ("soc2", "iso27001", "nist-csf", "gdpr")
+
+
+def framework_order(slug: str) -> tuple[int, str]:
+    """SOC 2 first, then ISO 27001, NIST CSF, GDPR, then any others by id."""
+    return (FRAMEWORK_ORDER.index(slug) if slug in FRAMEWORK_ORDER else 99, slug)
+
+
+def maps_by_framework(mappings: Iterable[Any]) -> dict[str, list[Any]]:
+    """Group prefetched mappings (library or workspace) by framework slug."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for m in mappings:
+        grouped[m.criterion.framework.slug].append(m)
+    return dict(sorted(grouped.items(), key=lambda kv: framework_order(kv[0])))
+
+
+@dataclass
+class Counterpart:
+    """A criterion of another framework reached through shared controls."""
+
+    criterion: Criterion
+    via: list[str] = field(default_factory=list)  # control refs
+    relationships: dict[str, str] = field(default_factory=dict)  # control ref -> relationship
+
+
+def crosswalk(criterion: Criterion, *, workspace: Any = None) -> dict[str, list[Counterpart]]:
+    """Criteria of every other framework that share a control with `criterion`.
+
+    Uses the library's mappings, or a workspace's own (edited) mappings when given.
+    """
+    if workspace is None:
+        pairs = LibraryControlMapping.objects.filter(
+            control__mappings__criterion=criterion
+        ).select_related("control", "criterion__framework")
+        rows = [(m.control.ref, m.relationship, m.criterion) for m in pairs]
+    else:
+        wpairs = ControlMapping.objects.filter(
+            control__workspace=workspace,
+            control__retired_at__isnull=True,
+            control__mappings__criterion=criterion,
+        ).select_related("control", "criterion__framework")
+        rows = [(m.control.ref, m.relationship, m.criterion) for m in wpairs]
+    found: dict[int, Counterpart] = {}
+    for ref, relationship, other in rows:
+        if other.framework_id == criterion.framework_id:
+            continue
+        cp = found.setdefault(other.pk, Counterpart(other))
+        if ref not in cp.relationships:
+            cp.via.append(ref)
+            cp.relationships[ref] = relationship
+    grouped: dict[str, list[Counterpart]] = defaultdict(list)
+    for cp in sorted(
+        found.values(),
+        key=lambda c: (framework_order(c.criterion.framework.slug), c.criterion.position),
+    ):
+        grouped[cp.criterion.framework.slug].append(cp)
+    return dict(grouped)
