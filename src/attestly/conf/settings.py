@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "attestly.accounts",
     "attestly.frameworks",
     "attestly.readiness",
+    "attestly.evidence",
     "attestly.api",
     "attestly.web",
 ]

@@ -13,6 +13,7 @@ from factory.django import DjangoModelFactory
 
 from attestly.accounts.models import ApiToken, TokenScope, User, hash_token
 from attestly.core.models import Membership, Role, Workspace
+from attestly.evidence.ledger import EvidenceInput
 
 TEST_PASSWORD = "correct horse battery staple 42"
 
@@ -61,3 +62,27 @@ def make_token(user: User, *, scope: str = TokenScope.WRITE, workspace: Workspac
     token = ApiToken.objects.create(user=user, workspace=workspace, name="test", lookup=lookup,
                                     key_hash=hash_token(key), scope=scope, **fields)
     return token, key
+
+
+class EvidenceInputFactory(factory.Factory):
+    """One structured evidence item to pass to `do_record_evidence_batch`."""
+
+    class Meta:
+        model = EvidenceInput
+
+    kind = "aws.s3.bucket"
+    resource_key = factory.Sequence(lambda n: f"arn:aws:s3:::bucket-{n}")
+    content = factory.LazyAttribute(lambda i: {"name": i.resource_key, "encrypted": True})
+
+
+def record_evidence(workspace: Workspace, count: int = 3, *, batch_key: str | None = None,
+                    actor: User | None = None, **fields: Any) -> Any:
+    """Record `count` items in one batch through the real action; returns its BatchResult."""
+    import uuid
+
+    from attestly.evidence.actions import do_record_evidence_batch
+
+    return do_record_evidence_batch(
+        actor=actor, workspace=workspace, source="connection",
+        batch_key=batch_key or f"test:{uuid.uuid4()}",
+        items=EvidenceInputFactory.build_batch(count, **fields))
