@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "attestly.frameworks",
     "attestly.readiness",
     "attestly.evidence",
+    "attestly.checks",
     "attestly.api",
     "attestly.web",
 ]
