@@ -6,6 +6,7 @@ import typer
 
 from attestly import __version__
 from attestly.cli import audit, catalog, run_commands, setup_commands
+from attestly.cli import evidence as evidence_cli
 
 app = typer.Typer(
     name="attestly",
@@ -21,6 +22,7 @@ app.command("serve")(run_commands.serve)
 app.command("demo")(run_commands.demo)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(audit.app, name="audit")
+app.add_typer(evidence_cli.app, name="evidence")
 
 
 def _version(value: bool) -> None:

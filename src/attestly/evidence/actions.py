@@ -26,7 +26,6 @@ from attestly.evidence.models import (
     EvidenceBatch,
     EvidenceChainHead,
     EvidenceCheckpoint,
-    EvidenceContent,
     EvidenceItem,
     EvidenceSigningKey,
     Source,
@@ -205,7 +204,8 @@ def do_record_evidence_batch(
 def do_tombstone_evidence(*, actor: User, item: EvidenceItem, reason: str) -> EvidenceItem:
     """Delete an item's content for privacy. Its hashes stay, so the chain still verifies.
 
-    The content itself is removed only when no other live item shares the same hash.
+    Inline content goes with the row's update; a blob file is deleted only when no other live
+    item shares the same hash (the blob store keeps one copy per hash).
     """
     from attestly.evidence.blobs import get_blob_store
 
@@ -216,13 +216,11 @@ def do_tombstone_evidence(*, actor: User, item: EvidenceItem, reason: str) -> Ev
     now = timezone.now()
     with transaction.atomic():
         EvidenceItem.objects.filter(pk=item.pk).update(
-            tombstoned_at=now, tombstoned_by=actor, tombstone_reason=reason.strip()
+            tombstoned_at=now, tombstoned_by=actor, tombstone_reason=reason.strip(), content=None
         )
         shared = EvidenceItem.objects.filter(
             content_hash=item.content_hash, tombstoned_at__isnull=True
         ).exists()
-        if not shared and item.storage == Storage.DB:
-            EvidenceContent.objects.filter(hash=item.content_hash).delete()
         audit.record(
             actor=actor,
             action="evidence.tombstone",

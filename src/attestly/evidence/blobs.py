@@ -13,7 +13,6 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -179,10 +178,19 @@ def s3_store_from_options(options: Any) -> S3BlobStore:
     return S3BlobStore(**kwargs)
 
 
-@lru_cache(maxsize=1)
+_STORES: dict[tuple[Any, ...], BlobStore] = {}
+
+
 def get_blob_store() -> BlobStore:
-    """The store chosen by ATTESTLY_EVIDENCE_BLOB_BACKEND."""
+    """The store chosen by ATTESTLY_EVIDENCE_BLOB_BACKEND (one instance per configuration)."""
     options = settings.OPTIONS
-    if options.evidence_blob_backend == "s3":
-        return s3_store_from_options(options)
-    return LocalBlobStore(Path(options.data_dir) / "blobs")
+    key = (options.evidence_blob_backend, str(options.data_dir), options.evidence_s3_bucket,
+           options.evidence_s3_endpoint_url, options.evidence_s3_prefix)  # fmt: skip
+    store = _STORES.get(key)
+    if store is None:
+        if options.evidence_blob_backend == "s3":
+            store = s3_store_from_options(options)
+        else:
+            store = LocalBlobStore(Path(options.data_dir) / "blobs")
+        _STORES[key] = store
+    return store

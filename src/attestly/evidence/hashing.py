@@ -1,9 +1,12 @@
 """Canonical bytes and the chain hash of an evidence item.
 
-`canonical_bytes` gives exactly the bytes of `attestly.core.canonical.canonical_json` (sorted
-keys, no white space, UTF-8, no NaN), through orjson when that is provably the same and the
-standard library otherwise: orjson writes exponent floats ("1e-7" vs "1e-07") and NaN
-("null") differently, so any output holding `null` or a digit followed by `e` is re-encoded.
+`canonical_bytes` is canonical JSON through orjson: keys sorted, no white space, UTF-8. For
+every value without floats it is byte for byte `attestly.core.canonical.canonical_json` (a
+test holds it to that); floats use orjson's shortest round-trip form ("1e-7" where the
+standard library writes "1e-07"), and NaN or infinity, which JSON cannot hold, become null.
+Checking every output for floats would cost a third of the ingest budget, and no verifier
+ever re-encodes: hashes are over the stored bytes. Values orjson cannot encode (dates,
+decimals, sets, integers past 64 bits) go through `canonical_json`.
 
 The chain hash is SHA-256 over the canonical JSON of a fixed list of header fields
 (`header_fields`); the standalone verifier in an export package rebuilds the same list with
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from typing import Any
 
 import orjson
@@ -23,24 +25,16 @@ from attestly.core.canonical import canonical_json
 
 GENESIS = "0" * 64
 HEADER_VERSION = 1
-_SUSPECT = re.compile(rb"null|\d[eE]")
-_OPTS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_OPTS = orjson.OPT_SORT_KEYS
 _sha256 = hashlib.sha256
 
 
-def _refuse(value: Any) -> Any:
-    raise TypeError  # let the standard library decide (it knows dates, decimals, sets)
-
-
 def canonical_bytes(value: Any) -> bytes:
-    """Canonical JSON bytes of `value`, identical to core.canonical.canonical_json."""
+    """Canonical JSON bytes of `value` (see the module docstring for floats)."""
     try:
-        data = orjson.dumps(value, default=_refuse, option=_OPTS)
-    except (orjson.JSONEncodeError, TypeError):
+        return orjson.dumps(value, option=_OPTS)
+    except orjson.JSONEncodeError:
         return canonical_json(value)
-    if _SUSPECT.search(data):
-        return canonical_json(value)
-    return data
 
 
 def sha256_hex(data: bytes) -> str:
@@ -97,8 +91,17 @@ def header_fields(
     ]
 
 
+def header_bytes(fields: list[Any]) -> bytes:
+    """Canonical JSON of a header list. It holds only ints, strings, None and a list of strings,
+    where orjson and the standard library agree byte for byte, so orjson is used directly."""
+    try:
+        return orjson.dumps(fields)
+    except orjson.JSONEncodeError:
+        return canonical_json(fields)
+
+
 def chain_hash(fields: list[Any]) -> str:
-    return _sha256(canonical_bytes(fields)).hexdigest()
+    return _sha256(header_bytes(fields)).hexdigest()
 
 
 def item_chain_hash(item: Any) -> str:

@@ -17,8 +17,8 @@ from typing import Any
 import orjson
 from django.db import connection
 
-from attestly.evidence.hashing import canonical_bytes, iso_date, iso_datetime
-from attestly.evidence.models import EvidenceContent, EvidenceItem, Storage
+from attestly.evidence.hashing import canonical_bytes, header_bytes, iso_datetime
+from attestly.evidence.models import EvidenceItem, Storage
 
 CHUNK = 5000
 JSON_MEDIA_TYPE = "application/json"
@@ -45,6 +45,7 @@ _ITEM_COLUMNS = (
     "chain_hash",
     "recorded_at",
     "tombstone_reason",
+    "content",
 )
 
 
@@ -90,43 +91,37 @@ class _Writer:
     def __init__(self) -> None:
         self.sqlite = connection.vendor == "sqlite"
         mark = "?" if self.sqlite else "%s"
-        item_table = connection.ops.quote_name(EvidenceItem._meta.db_table)
-        content_table = connection.ops.quote_name(EvidenceContent._meta.db_table)
+        table = connection.ops.quote_name(EvidenceItem._meta.db_table)
         cols = ", ".join(_ITEM_COLUMNS)
         values = ", ".join([mark] * len(_ITEM_COLUMNS))
-        self.item_sql = f"INSERT INTO {item_table} ({cols}) VALUES ({values})"  # noqa: S608
-        self.content_sql = (
-            f"INSERT INTO {content_table} (hash, data) VALUES ({mark}, {mark}) "  # noqa: S608
-            "ON CONFLICT (hash) DO NOTHING"
-        )
+        self.item_sql = f"INSERT INTO {table} ({cols}) VALUES ({values})"  # noqa: S608
         connection.ensure_connection()
         # SQLite: the raw sqlite3 cursor skips Django's per-row parameter rewriting; it runs
         # inside the same transaction as the ORM (Django issues BEGIN on this connection).
         self.cursor: Any = connection.connection.cursor() if self.sqlite else connection.cursor()
         self._jsonb: Any = None
-        if not self.sqlite:
+        if self.sqlite:
+            # A larger page cache (64 MiB) keeps the index pages of a long batch in memory.
+            self.cursor.execute("PRAGMA cache_size=-65536")
+        else:
             from psycopg.types.json import Jsonb
 
             self._jsonb = Jsonb
 
-    def adapt_dt(self, value: dt.datetime | None) -> Any:
-        if value is None or not self.sqlite:
+    def adapt_dt(self, value: dt.datetime) -> Any:
+        if not self.sqlite:
             return value
         return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
 
-    def adapt_date(self, value: dt.date | None) -> Any:
-        if value is None or not self.sqlite:
-            return value
-        return value.isoformat()
+    def adapt_date(self, value: dt.date) -> Any:
+        return value.isoformat() if self.sqlite else value
 
     def refs(self, refs: list[str]) -> Any:
         return orjson.dumps(refs).decode() if self.sqlite else self._jsonb(refs)
 
-    def flush(self, items: list[tuple[Any, ...]], contents: list[tuple[str, bytes]]) -> None:
-        if contents:
-            self.cursor.executemany(self.content_sql, contents)
-        if items:
-            self.cursor.executemany(self.item_sql, items)
+    def flush(self, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self.cursor.executemany(self.item_sql, rows)
 
 
 def append_items(
@@ -142,89 +137,73 @@ def append_items(
 ) -> ChainTail:
     """Hash, chain and insert `items` after `start`. Caller holds the head lock and the txn."""
     writer = _Writer()
+    tail = _append(
+        writer, workspace_id, batch_id, source, source_ref, items, start, now, on_progress
+    )
+    if on_progress is not None:
+        on_progress(tail.count)
+    return tail
+
+
+def _append(
+    writer: _Writer,
+    workspace_id: int,
+    batch_id: int,
+    source: str,
+    source_ref: str,
+    items: Iterable[EvidenceInput],
+    start: ChainTail,
+    now: dt.datetime,
+    on_progress: Callable[[int], None] | None,
+) -> ChainTail:
+    # The header list built here must match `hashing.header_fields` field for field; it is
+    # inlined because this loop runs a million times in a large collection.
     sha256 = hashlib.sha256
+    adapt_dt, adapt_date = writer.adapt_dt, writer.adapt_date
     now_iso = iso_datetime(now) or ""
-    now_db = writer.adapt_dt(now)
+    now_db = adapt_dt(now)
     empty_refs = writer.refs([])
+    db_storage, blob_storage = Storage.DB.value, Storage.BLOB.value
     seq, prev, count = start.seq, start.hash, 0
     rows: list[tuple[Any, ...]] = []
-    contents: list[tuple[str, bytes]] = []
-    seen: set[str] = set()
     for item in items:
-        if item.blob is None:
+        blob = item.blob
+        data: bytes | None
+        if blob is None:
             data = canonical_bytes(item.content)
             digest = sha256(data).hexdigest()
-            size, media_type, storage = len(data), JSON_MEDIA_TYPE, Storage.DB.value
-            if digest not in seen:
-                seen.add(digest)
-                contents.append((digest, data))
+            size, media_type, storage = len(data), JSON_MEDIA_TYPE, db_storage
         else:
-            digest, size = item.blob.digest, item.blob.size
-            media_type, storage = item.blob.media_type, Storage.BLOB.value
-        if item.collected_at is None:
-            collected_iso, collected_db = now_iso, now_db
-        else:
-            collected_iso = iso_datetime(item.collected_at) or ""
-            collected_db = writer.adapt_dt(item.collected_at)
-        refs = list(item.control_refs)
-        eff_from, eff_to = iso_date(item.effective_from), iso_date(item.effective_to)
-        valid_iso = iso_datetime(item.valid_until)
+            data, digest, size = None, blob.digest, blob.size
+            media_type, storage = blob.media_type, blob_storage
+        collected = item.collected_at
+        eff_from, eff_to, valid = item.effective_from, item.effective_to, item.valid_until
+        refs = list(item.control_refs) if item.control_refs else []
         seq += 1
-        header = canonical_bytes(
-            [
-                1,
-                seq,
-                prev,
-                digest,
-                size,
-                media_type,
-                source,
-                source_ref,
-                item.kind,
-                item.resource_key,
-                collected_iso,
-                eff_from,
-                eff_to,
-                valid_iso,
-                item.filename,
-                refs,
-            ]
-        )
-        chained = sha256(header).hexdigest()
-        rows.append(
-            (
-                workspace_id,
-                seq,
-                batch_id,
-                source,
-                source_ref,
-                item.kind,
-                item.resource_key,
-                collected_db,
-                writer.adapt_date(item.effective_from),
-                writer.adapt_date(item.effective_to),
-                writer.adapt_dt(item.valid_until),
-                digest,
-                storage,
-                size,
-                media_type,
-                item.filename,
-                writer.refs(refs) if refs else empty_refs,
-                prev,
-                chained,
-                now_db,
-                "",
-            )
-        )
+        # fmt: off
+        chained = sha256(header_bytes([
+            1, seq, prev, digest, size, media_type, source, source_ref, item.kind,
+            item.resource_key, now_iso if collected is None else iso_datetime(collected),
+            None if eff_from is None else eff_from.isoformat(),
+            None if eff_to is None else eff_to.isoformat(),
+            None if valid is None else iso_datetime(valid), item.filename, refs,
+        ])).hexdigest()
+        rows.append((
+            workspace_id, seq, batch_id, source, source_ref, item.kind, item.resource_key,
+            now_db if collected is None else adapt_dt(collected),
+            None if eff_from is None else adapt_date(eff_from),
+            None if eff_to is None else adapt_date(eff_to),
+            None if valid is None else adapt_dt(valid),
+            digest, storage, size, media_type, item.filename,
+            writer.refs(refs) if refs else empty_refs, prev, chained, now_db, "", data,
+        ))
+        # fmt: on
         prev = chained
         count += 1
         if len(rows) >= CHUNK:
-            writer.flush(rows, contents)
-            rows, contents = [], []
-            seen.clear()
+            writer.flush(rows)
+            rows = []
             if on_progress is not None:
                 on_progress(count)
-    writer.flush(rows, contents)
-    if on_progress is not None:
-        on_progress(count)
+    writer.flush(rows)
     return ChainTail(seq, prev, count)

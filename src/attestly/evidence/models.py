@@ -26,7 +26,7 @@ class Source(models.TextChoices):
 
 
 class Storage(models.TextChoices):
-    """Where an item's content lives: the database's content table or the blob store."""
+    """Where an item's content lives: inline in its database row, or in the blob store."""
 
     DB = "db", "Database"
     BLOB = "blob", "Blob store"
@@ -65,10 +65,19 @@ class EvidenceItem(models.Model):
     is built elsewhere, and these become links to it once it lands.
     """
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="+")
+    # Every index costs ingest time; (workspace, seq) and (workspace, kind) cover the reads,
+    # and a batch's items are its seq range, so the foreign keys carry no index of their own.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     seq = models.PositiveBigIntegerField()
     batch = models.ForeignKey(
-        EvidenceBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+        EvidenceBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+        db_index=False,
     )
     source = models.CharField(max_length=16, choices=Source.choices)
     source_ref = models.CharField(max_length=300, blank=True)
@@ -84,12 +93,21 @@ class EvidenceItem(models.Model):
     media_type = models.CharField(max_length=100)
     filename = models.CharField(max_length=255, blank=True)
     control_refs = models.JSONField(default=list, blank=True)
+    # Structured content (canonical JSON) is kept in the chain row itself: written in the same
+    # insert, it can never be half-stored, and a second, randomly keyed table would double
+    # the ingest cost. Files (storage=blob) live in the content-addressed blob store.
+    content = models.BinaryField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64)
     chain_hash = models.CharField(max_length=64)
     recorded_at = models.DateTimeField()
     tombstoned_at = models.DateTimeField(null=True, blank=True)
     tombstoned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     tombstone_reason = models.TextField(blank=True)
 
@@ -114,20 +132,6 @@ class EvidenceItem(models.Model):
     @property
     def is_tombstoned(self) -> bool:
         return self.tombstoned_at is not None
-
-
-class EvidenceContent(models.Model):
-    """Content-addressed structured content (canonical JSON), stored once per hash.
-
-    Structured records live here, in the same transaction as their chain row, so a crash never
-    leaves an item without its content; files go to the blob store (local or S3).
-    """
-
-    hash = models.CharField(max_length=64, primary_key=True)
-    data = models.BinaryField()
-
-    def __str__(self) -> str:
-        return self.hash
 
 
 class EvidenceSigningKey(models.Model):
