@@ -7,13 +7,25 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from attestly.api.views import not_found
+from attestly.checks.api.views import (
+    CheckExceptionViewSet,
+    CheckMappingViewSet,
+    CheckResultViewSet,
+    CheckViewSet,
+)
 from attestly.core.api.views import WorkspaceViewSet
+from attestly.evidence.api.views import EvidenceViewSet
 from attestly.frameworks.api.views import CriterionViewSet, FrameworkViewSet
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("workspaces", WorkspaceViewSet, basename="workspace")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("checks", CheckViewSet, basename="check")
+router.register("check-results", CheckResultViewSet, basename="check-result")
+router.register("check-exceptions", CheckExceptionViewSet, basename="check-exception")
+router.register("check-mappings", CheckMappingViewSet, basename="check-mapping")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -235,7 +235,7 @@ def discover(
         for check in checks_in_directory(directory, catalog):
             registry.register(check)
     registry.freeze()
-    log.info("checks registered", extra={"count": len(registry)})
+    log.debug("checks registered", extra={"count": len(registry)})
     return registry
 
 

@@ -192,3 +192,13 @@ def rotate_key() -> None:
 
     old, new = do_rotate_signing_key(actor=None)
     console.print(f"[green]rotated[/] signing key {old} -> {new}")
+
+
+def _register_import() -> None:
+    # `attestly evidence import` lives with the check engine, which turns findings into results.
+    from attestly.cli.checks import import_findings
+
+    app.command("import")(import_findings)
+
+
+_register_import()

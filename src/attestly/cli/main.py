@@ -7,6 +7,7 @@ import typer
 from attestly import __version__
 from attestly.cli import audit, catalog, run_commands, setup_commands
 from attestly.cli import evidence as evidence_cli
+from attestly.cli import checks as checks_cli
 
 app = typer.Typer(
     name="attestly",
@@ -23,6 +24,7 @@ app.command("demo")(run_commands.demo)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(audit.app, name="audit")
 app.add_typer(evidence_cli.app, name="evidence")
+app.add_typer(checks_cli.app, name="checks")
 
 
 def _version(value: bool) -> None:

@@ -4,5 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("api/v1/", include("attestly.api.urls")),
+    path("checks/", include("attestly.checks.urls")),
     path("", include("attestly.web.urls")),
 ]
