@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _upload(workspace: Workspace, data: bytes, name: str = "policy.txt") -> EvidenceItem:
-    return do_upload_evidence(actor=None, workspace=workspace, chunks=[data], filename=name,
-                              effective_from=dt.date(2026, 1, 31))  # fmt: skip
+    return do_upload_evidence(
+        actor=None,
+        workspace=workspace,
+        chunks=[data],
+        filename=name,
+        effective_from=dt.date(2026, 1, 31),
+    )
 
 
 def _problems(workspace: Workspace) -> list[str]:
@@ -90,13 +95,17 @@ def test_a_deleted_row_is_named(acme: Workspace) -> None:
 
 def test_a_checkpoint_with_a_bad_signature_is_named(acme: Workspace) -> None:
     result = record_evidence(acme, 2)
-    _sql("UPDATE evidence_evidencecheckpoint SET signature = %s WHERE id = %s", "00" * 64,
-         result.checkpoint_id)  # fmt: skip
+    _sql(
+        "UPDATE evidence_evidencecheckpoint SET signature = %s WHERE id = %s",
+        "00" * 64,
+        result.checkpoint_id,
+    )
     assert _problems(acme) == [f"acme: checkpoint {result.checkpoint_id} at #2: bad signature"]
 
 
-def test_a_tombstoned_item_still_verifies_and_keeps_its_hash(acme: Workspace, alice: object
-                                                             ) -> None:  # fmt: skip
+def test_a_tombstoned_item_still_verifies_and_keeps_its_hash(
+    acme: Workspace, alice: object
+) -> None:
     item = _upload(acme, b"employee record\n")
     record_evidence(acme, 1)
     gone = do_tombstone_evidence(actor=alice, item=item, reason="GDPR erasure request 42")  # type: ignore[arg-type]

@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("api/v1/", include("attestly.api.urls")),
     path("checks/", include("attestly.checks.urls")),
+    path("evidence/", include("attestly.evidence.urls")),
     path("", include("attestly.web.urls")),
 ]
