@@ -162,7 +162,7 @@ def verify(
     if broken:
         err_console.print("[bold red]evidence ledger broken[/]:", highlight=False)
         for b in broken:
-            err_console.print(f"  • {b}", highlight=False)
+            err_console.print(f"  • {b}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     console.print("[green]ok[/]: evidence ledger verified")
 
