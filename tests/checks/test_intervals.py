@@ -6,7 +6,7 @@ import pytest
 
 from attestly.checks.actions import do_run_checks
 from attestly.checks.models import CheckResult, CheckRollup, RollupLevel
-from attestly.checks.queries import failing_resources, period_summary
+from attestly.checks.queries import failing_resource_counts, failing_resources, period_summary
 from attestly.checks.registry import CheckRegistry
 from attestly.checks.sources import MemorySource
 from attestly.core.models import Workspace
@@ -126,3 +126,18 @@ def test_period_summary_and_failing_resources(three_days: Workspace) -> None:
         ("demo_a", "r3", at(1, 10), at(1, 15)),
     ]
     assert failing_resources(three_days, DAY1 + dt.timedelta(days=1), end) == []
+
+
+def test_failing_resource_counts_per_check_control_and_criterion(
+    three_days: Workspace, demo_registry: CheckRegistry
+) -> None:
+    end = DAY1 + dt.timedelta(days=2)
+    assert failing_resource_counts(three_days, DAY1, end) == {"demo_a": 2}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("attestly.checks.mapping.get_registry", lambda: demo_registry)
+        assert failing_resource_counts(three_days, DAY1, end, "control") == {"CRY-02": 2}
+        assert failing_resource_counts(three_days, DAY1, end, "criterion") == {
+            "C1.1": 2,
+            "CC6.1": 2,
+        }
+    assert failing_resource_counts(three_days, end, end) == {}

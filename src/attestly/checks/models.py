@@ -68,7 +68,12 @@ class CheckResult(models.Model):
         indexes = [
             models.Index(fields=["workspace", "is_current", "check_id"], name="result_current"),
             models.Index(fields=["workspace", "check_id", "resource_key"], name="result_key"),
-            models.Index(fields=["workspace", "status", "last_seen"], name="result_status_seen"),
+            # Failures only, covering the period queries: a small index however long the history.
+            models.Index(
+                fields=["workspace", "check_id", "resource_key", "last_seen", "first_seen"],
+                condition=models.Q(status="fail"),
+                name="result_failing",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

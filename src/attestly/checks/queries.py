@@ -164,8 +164,7 @@ def failing_resources(
     workspace: Workspace, start: dt.date, end: dt.date, check_id: str | None = None
 ) -> list[FailingResource]:
     """Resources with a failing interval overlapping the period (excepted ones left out)."""
-    start_at = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
-    end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    start_at, end_at = _bounds(start, end)
     query = CheckResult.objects.filter(
         workspace=workspace, status=Status.FAIL, last_seen__gte=start_at, first_seen__lt=end_at
     )
@@ -184,6 +183,39 @@ def failing_resources(
         FailingResource(r["check_id"], r["resource_key"], r["first"], r["last"], r["n"])
         for r in rows
     ]
+
+
+def failing_resource_counts(
+    workspace: Workspace, start: dt.date, end: dt.date, level: str = RollupLevel.CHECK
+) -> dict[str, int]:
+    """How many distinct resources failed at some time in the period, per check (or per
+    control or criterion, through the mappings: a resource failing two checks of one control
+    counts twice there)."""
+    start_at, end_at = _bounds(start, end)
+    rows = (
+        CheckResult.objects.filter(
+            workspace=workspace, status=Status.FAIL, last_seen__gte=start_at, first_seen__lt=end_at
+        )
+        .values("check_id")
+        .annotate(n=Count("resource_key", distinct=True))
+        .values_list("check_id", "n")
+    )
+    per_check = dict(rows)
+    if level == RollupLevel.CHECK:
+        return per_check
+    mappings = mappings_for(workspace, per_check)
+    found: dict[str, int] = defaultdict(int)
+    for check_id, n in per_check.items():
+        mapping = mappings[check_id]
+        for key in mapping.controls if level == RollupLevel.CONTROL else mapping.criteria:
+            found[key] += n
+    return dict(found)
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start_at = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
+    end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    return start_at, end_at
 
 
 def check_history(workspace: Workspace, check_id: str, days: int = 30) -> list[CheckRollup]:
