@@ -9,6 +9,7 @@ from attestly.evidence.models import (
     EvidenceCheckpoint,
     EvidenceItem,
 )
+from attestly.evidence.verify import verify_workspace
 from attestly.testing.factories import EvidenceInputFactory, record_evidence
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,9 @@ def test_a_failing_item_leaves_nothing_behind(acme: Workspace) -> None:
         )
     assert EvidenceItem.objects.in_workspace(acme).count() == 0
     assert record_evidence(acme, 2, batch_key="broken").created
+
+
+def test_a_batch_past_one_insert_group_chains_every_row(acme: Workspace) -> None:
+    result = record_evidence(acme, 257)
+    assert (result.item_count, result.last_seq) == (257, 257)
+    assert verify_workspace(acme).ok

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -21,6 +22,7 @@ from attestly.evidence.hashing import canonical_bytes, header_bytes, iso_datetim
 from attestly.evidence.models import EvidenceItem, Storage
 
 CHUNK = 5000
+MULTI_ROWS = 100  # 100 rows x 22 columns stays far below SQLite's 32,766 variables
 JSON_MEDIA_TYPE = "application/json"
 
 _ITEM_COLUMNS = (
@@ -95,6 +97,8 @@ class _Writer:
         cols = ", ".join(_ITEM_COLUMNS)
         values = ", ".join([mark] * len(_ITEM_COLUMNS))
         self.item_sql = f"INSERT INTO {table} ({cols}) VALUES ({values})"  # noqa: S608
+        many = ", ".join([f"({values})"] * MULTI_ROWS)
+        self.multi_sql = f"INSERT INTO {table} ({cols}) VALUES {many}"  # noqa: S608
         connection.ensure_connection()
         # SQLite: the raw sqlite3 cursor skips Django's per-row parameter rewriting; it runs
         # inside the same transaction as the ORM (Django issues BEGIN on this connection).
@@ -120,8 +124,17 @@ class _Writer:
         return orjson.dumps(refs).decode() if self.sqlite else self._jsonb(refs)
 
     def flush(self, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
-            self.cursor.executemany(self.item_sql, rows)
+        if not self.sqlite:
+            if rows:
+                self.cursor.executemany(self.item_sql, rows)
+            return
+        # One INSERT of MULTI_ROWS rows costs a fifth less than as many executemany steps.
+        full = len(rows) - len(rows) % MULTI_ROWS
+        flatten = chain.from_iterable
+        for start in range(0, full, MULTI_ROWS):
+            self.cursor.execute(self.multi_sql, list(flatten(rows[start : start + MULTI_ROWS])))
+        if full < len(rows):
+            self.cursor.executemany(self.item_sql, rows[full:])
 
 
 def append_items(
@@ -158,7 +171,9 @@ def _append(
 ) -> ChainTail:
     # The header list built here must match `hashing.header_fields` field for field; it is
     # inlined because this loop runs a million times in a large collection.
-    sha256 = hashlib.sha256
+    # canonical_bytes and header_bytes, inlined (see attestly.evidence.hashing).
+    sha256, dumps, sort_keys = hashlib.sha256, orjson.dumps, orjson.OPT_SORT_KEYS
+    JSONEncodeError = orjson.JSONEncodeError
     adapt_dt, adapt_date = writer.adapt_dt, writer.adapt_date
     now_iso = iso_datetime(now) or ""
     now_db = adapt_dt(now)
@@ -170,7 +185,10 @@ def _append(
         blob = item.blob
         data: bytes | None
         if blob is None:
-            data = canonical_bytes(item.content)
+            try:
+                data = dumps(item.content, option=sort_keys)
+            except JSONEncodeError:
+                data = canonical_bytes(item.content)
             digest = sha256(data).hexdigest()
             size, media_type, storage = len(data), JSON_MEDIA_TYPE, db_storage
         else:
@@ -181,13 +199,17 @@ def _append(
         refs = list(item.control_refs) if item.control_refs else []
         seq += 1
         # fmt: off
-        chained = sha256(header_bytes([
+        header = [
             1, seq, prev, digest, size, media_type, source, source_ref, item.kind,
             item.resource_key, now_iso if collected is None else iso_datetime(collected),
             None if eff_from is None else eff_from.isoformat(),
             None if eff_to is None else eff_to.isoformat(),
             None if valid is None else iso_datetime(valid), item.filename, refs,
-        ])).hexdigest()
+        ]
+        try:
+            chained = sha256(dumps(header)).hexdigest()
+        except JSONEncodeError:
+            chained = sha256(header_bytes(header)).hexdigest()
         rows.append((
             workspace_id, seq, batch_id, source, source_ref, item.kind, item.resource_key,
             now_db if collected is None else adapt_dt(collected),
