@@ -105,3 +105,20 @@ def test_init_key_is_0600_and_rotation_keeps_old_checkpoints_valid(
     assert EvidenceSigningKey.objects.filter(retired_at__isnull=False).count() == 1
     assert len(list((data_dir / "keys").glob("*.pem"))) == 1  # the old private key is gone
     assert verify_workspace(acme).ok
+
+
+def test_tombstone_removes_content_and_the_chain_still_verifies(
+    acme: Workspace, alice: Any
+) -> None:
+    record_evidence(acme, 2)
+    item = EvidenceItem.objects.in_workspace(acme).get(seq=1)
+    code, out = invoke("tombstone", str(item.pk), "--reason", "GDPR erasure", "--as", "alice")
+    assert code == 0, out
+    item.refresh_from_db()
+    assert (item.content, item.tombstone_reason, item.tombstoned_by) == (
+        None,
+        "GDPR erasure",
+        alice,
+    )
+    assert invoke("verify", "--workspace", "acme")[0] == 0
+    assert invoke("tombstone", str(item.pk), "--reason", "again", "--as", "alice")[0] == 2

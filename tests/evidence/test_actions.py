@@ -59,6 +59,8 @@ def test_items_refuse_save_and_delete(acme: Workspace) -> None:
         item.save()
     with pytest.raises(AppendOnlyError):
         item.delete()
+    with pytest.raises(AppendOnlyError):
+        EvidenceItem.objects.in_workspace(acme).delete()
 
 
 def test_a_failing_item_leaves_nothing_behind(acme: Workspace) -> None:

@@ -202,3 +202,34 @@ def _register_import() -> None:
 
 
 _register_import()
+
+
+AS_OPT = typer.Option(..., "--as", help="Your username, recorded as who removed the content.")
+REASON_OPT = typer.Option(..., "--reason", help="Why the content is removed (kept on the item).")
+
+
+@app.command("tombstone")
+def tombstone(
+    item_id: int = typer.Argument(..., help="Item id."),
+    reason: str = REASON_OPT,
+    actor: str = AS_OPT,
+) -> None:
+    """Delete an item's content for privacy; its hashes stay so the chain still verifies."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from attestly.accounts.models import User
+    from attestly.evidence.actions import do_tombstone_evidence
+    from attestly.evidence.models import EvidenceItem
+
+    user = User.objects.filter(username=actor).first()
+    if user is None:
+        raise fail(f"--as: no user {actor!r}")
+    item = EvidenceItem.objects.filter(pk=item_id).first()
+    if item is None:
+        raise fail(f"no evidence item {item_id}")
+    try:
+        do_tombstone_evidence(actor=user, item=item, reason=reason)
+    except ValidationError as exc:
+        raise fail(" ".join(exc.messages)) from None
+    console.print(f"[green]removed[/] the content of item {item_id}; its hash stays in the chain")

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from attestly.core.models import AppendOnlyError, Workspace
-from attestly.core.scoping import WorkspaceScopedManager
+from attestly.core.scoping import WorkspaceScopedManager, WorkspaceScopedQuerySet
 
 
 class Source(models.TextChoices):
@@ -56,6 +56,18 @@ class EvidenceBatch(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.batch_key} ({self.item_count} items)"
+
+
+class EvidenceItemQuerySet(WorkspaceScopedQuerySet["EvidenceItem"]):
+    """Refuses bulk deletes too; `update` stays for the tombstone action only."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("evidence items are never deleted; tombstone the content instead")
+
+
+class EvidenceItemManager(WorkspaceScopedManager["EvidenceItem"]):
+    def get_queryset(self) -> EvidenceItemQuerySet:
+        return EvidenceItemQuerySet(self.model, using=self._db)
 
 
 class EvidenceItem(models.Model):
@@ -111,7 +123,7 @@ class EvidenceItem(models.Model):
     )
     tombstone_reason = models.TextField(blank=True)
 
-    objects = WorkspaceScopedManager["EvidenceItem"]()
+    objects = EvidenceItemManager()
 
     class Meta:
         ordering = ["workspace", "-seq"]
