@@ -138,6 +138,8 @@ def do_record_evidence_batch(
 
     `items` is consumed lazily, so a generator of millions of items streams in bounded
     memory; `on_progress(n)` is called with the running count after each chunk written.
+    The transaction is durable: call this outside any other `transaction.atomic` block (it
+    raises otherwise), so that a returned result is on disk.
     """
     if source not in Source.values:
         raise ValidationError({"source": f"Unknown source {source!r}; one of {Source.values}."})

@@ -64,7 +64,8 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     kinds: list[str] = []
     if workspace is not None:
         items = EvidenceItem.objects.in_workspace(workspace).order_by("-seq")
-        kinds = sorted(set(items.values_list("kind", flat=True).distinct()[:200]))
+        every_kind = EvidenceItem.objects.in_workspace(workspace).order_by("kind")
+        kinds = list(every_kind.values_list("kind", flat=True).distinct()[:200])
         if kind:
             items = items.filter(kind=kind)
         if source in Source.values:
