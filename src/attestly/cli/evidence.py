@@ -73,8 +73,10 @@ def list_items(
     if kind:
         items = items.filter(kind=kind)
     rows = [item_row(i) for i in items[:limit]]
+    for row in rows:
+        row["sha256"] = row["content_hash"][:12] + "…"
     emit(rows, fmt, columns=["id", "seq", "kind", "resource", "source", "collected_at",
-                             "effective_from", "content_hash"], title="Evidence")  # fmt: skip
+                             "effective_from", "sha256"], title="Evidence")  # fmt: skip
 
 
 @app.command("show")

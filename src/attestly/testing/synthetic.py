@@ -21,7 +21,10 @@ def s3_bucket_inputs(count: int, *, run: str = "run-1") -> Iterator[EvidenceInpu
                 "run": run,
                 "encryption": {"enabled": n % 7 != 0, "algorithm": "aws:kms"},
                 "versioning": n % 2 == 0,
-                "public_access_block": {"block_public_acls": True, "ignore_public_acls": n % 5 != 0},
+                "public_access_block": {
+                    "block_public_acls": True,
+                    "ignore_public_acls": n % 5 != 0,
+                },
                 "tags": {"env": "prod" if n % 4 else "dev", "owner": f"team-{n % 13}"},
                 "object_count": n * 17 % 100_003,
             },
