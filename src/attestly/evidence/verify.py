@@ -187,3 +187,48 @@ def verify_all(workspace: Workspace | None = None, *, check_blobs: bool = True) 
     ids = EvidenceChainHead.objects.values_list("workspace_id", flat=True)
     return [verify_workspace(ws, check_blobs=check_blobs)
             for ws in Workspace.objects.filter(pk__in=ids).order_by("slug")]  # fmt: skip
+
+
+def item_badge(item: EvidenceItem, prev_hash: str | None, *, rehash_blob: bool) -> dict[str, Any]:
+    """One item's own verification for a badge: its chain hash and link (given the previous
+    item's chain hash), its inline content, and its blob (present, or re-hashed)."""
+    if item.is_tombstoned:
+        return {"state": "tombstoned", "label": "content removed", "problems": []}
+    row = {name: getattr(item, "pk" if name == "pk" else name) for name in _FIELDS}
+    problems = check_item_row(row, prev_hash)
+    if item.storage == Storage.BLOB:
+        store = get_blob_store()
+        if rehash_blob:
+            actual = hash_blob(store, item.content_hash)
+            if actual != item.content_hash:
+                problems.append("blob missing" if actual is None else "blob changed")
+        elif not store.exists(item.content_hash):
+            problems.append("blob missing")
+    if problems:
+        return {"state": "broken", "label": "broken", "problems": problems}
+    return {"state": "verified", "label": "verified", "problems": []}
+
+
+def previous_hashes(items: list[EvidenceItem]) -> dict[tuple[int, int], str]:
+    wanted = {(i.workspace_id, i.seq - 1) for i in items if i.seq > 1}
+    if not wanted:
+        return {}
+    rows = EvidenceItem.objects.filter(
+        workspace_id__in={w for w, _s in wanted}, seq__in={s for _w, s in wanted}
+    ).values_list("workspace_id", "seq", "chain_hash")
+    return {(w, s): h for w, s, h in rows}
+
+
+def badges_for(
+    items: list[EvidenceItem], *, rehash_blob: bool = False
+) -> dict[int, dict[str, Any]]:
+    """A badge per item (by pk), looking up each item's predecessor in one query."""
+    prev = previous_hashes(items)
+    return {
+        item.pk: item_badge(
+            item,
+            prev.get((item.workspace_id, item.seq - 1)) if item.seq > 1 else GENESIS,
+            rehash_blob=rehash_blob,
+        )
+        for item in items
+    }

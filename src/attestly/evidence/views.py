@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,45 +12,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from attestly.evidence.actions import do_upload_evidence
-from attestly.evidence.blobs import get_blob_store, hash_blob
 from attestly.evidence.forms import EvidenceUploadForm
 from attestly.evidence.hashing import GENESIS
-from attestly.evidence.models import EvidenceItem, Source, Storage
+from attestly.evidence.models import EvidenceItem, Source
 from attestly.evidence.queries import can_upload
 from attestly.evidence.uploads import UploadRejected
 from attestly.evidence.utils import download_response
-from attestly.evidence.verify import _FIELDS, check_item_row
+from attestly.evidence.verify import badges_for, item_badge
 
 PAGE_SIZE = 50
-
-
-def _badge(item: EvidenceItem, prev_hash: str | None, *, rehash_blob: bool) -> dict[str, Any]:
-    """Verify one item: its chain hash and link, its content, and its blob."""
-    if item.is_tombstoned:
-        return {"state": "tombstoned", "label": "content removed", "problems": []}
-    row = {name: getattr(item, "pk" if name == "pk" else name) for name in _FIELDS}
-    problems = check_item_row(row, prev_hash)
-    if item.storage == Storage.BLOB:
-        store = get_blob_store()
-        if rehash_blob:
-            actual = hash_blob(store, item.content_hash)
-            if actual != item.content_hash:
-                problems.append("blob missing" if actual is None else "blob changed")
-        elif not store.exists(item.content_hash):
-            problems.append("blob missing")
-    if problems:
-        return {"state": "broken", "label": "broken", "problems": problems}
-    return {"state": "verified", "label": "verified", "problems": []}
-
-
-def _previous_hashes(items: list[EvidenceItem]) -> dict[tuple[int, int], str]:
-    wanted = {(i.workspace_id, i.seq - 1) for i in items if i.seq > 1}
-    if not wanted:
-        return {}
-    rows = EvidenceItem.objects.filter(
-        workspace_id__in={w for w, _s in wanted}, seq__in={s for _w, s in wanted}
-    ).values_list("workspace_id", "seq", "chain_hash")
-    return {(w, s): h for w, s, h in rows}
 
 
 @login_required
@@ -75,12 +44,8 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
                 filename__icontains=query)  # fmt: skip
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     page_items = list(page.object_list)
-    prev = _previous_hashes(page_items)
-    rows = [
-        (item, _badge(item, prev.get((item.workspace_id, item.seq - 1)) if item.seq > 1
-                      else GENESIS, rehash_blob=False))
-        for item in page_items
-    ]  # fmt: skip
+    badges = badges_for(page_items)
+    rows = [(item, badges[item.pk]) for item in page_items]
     context = {
         "rows": rows, "page": page, "kinds": kinds, "kind": kind, "source": source,
         "query": query, "sources": Source.choices,
@@ -100,7 +65,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     content = None
     if item.content is not None:
         content = json.dumps(json.loads(bytes(item.content)), indent=2, ensure_ascii=False)
-    context = {"item": item, "badge": _badge(item, prev, rehash_blob=True), "content": content}
+    context = {"item": item, "badge": item_badge(item, prev, rehash_blob=True), "content": content}
     return render(request, "evidence/item_detail.html", context)
 
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from rest_framework.test import APIClient
 
 from attestly.accounts.models import User
@@ -41,6 +42,7 @@ def test_upload_then_list_retrieve_and_download(alice: User, api_client_for: Cli
     assert body["control_refs"] == ["AC-01", "CM-02"]
     listed = client.get("/api/v1/evidence/", {"workspace": "acme"}).json()
     assert [r["id"] for r in listed["results"]] == [body["id"]]
+    assert listed["results"][0]["verification"] == {"state": "verified", "problems": []}
     download = client.get(body["download_url"])
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.7 access review"  # type: ignore[attr-defined]
@@ -54,6 +56,21 @@ def test_structured_item_shows_its_content(
     item = EvidenceItem.objects.in_workspace(acme).get()
     body = api_client_for(alice).get(f"/api/v1/evidence/{item.pk}/").json()
     assert body["content"] == {"encrypted": True, "name": "logs"}
+    assert body["verification"] == {"state": "verified", "problems": []}
+
+
+def test_a_tampered_item_shows_broken_in_the_list(
+    alice: User, acme: Workspace, api_client_for: ClientFor
+) -> None:
+    record_evidence(acme, 2)
+    item = EvidenceItem.objects.in_workspace(acme).get(seq=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE evidence_evidenceitem SET content = %s WHERE id = %s", [b"{}", item.pk]
+        )
+    results = api_client_for(alice).get("/api/v1/evidence/").json()["results"]
+    states = {r["seq"]: r["verification"]["state"] for r in results}
+    assert states == {1: "broken", 2: "verified"}
 
 
 def test_another_workspaces_items_answer_404(

@@ -7,12 +7,16 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from attestly.evidence.models import EvidenceItem
+from attestly.evidence.verify import badges_for
 
 
 class EvidenceItemSerializer(serializers.ModelSerializer[EvidenceItem]):
     workspace = serializers.CharField(source="workspace.slug", read_only=True)
     tombstoned = serializers.BooleanField(source="is_tombstoned", read_only=True)
     download_url = serializers.SerializerMethodField()
+    verification = serializers.SerializerMethodField(
+        help_text="This item's own check: state verified, broken or tombstoned, and problems."
+    )
 
     class Meta:
         model = EvidenceItem
@@ -20,9 +24,16 @@ class EvidenceItemSerializer(serializers.ModelSerializer[EvidenceItem]):
             "id", "workspace", "seq", "kind", "resource_key", "source", "source_ref",
             "collected_at", "effective_from", "effective_to", "valid_until", "content_hash",
             "size", "media_type", "filename", "control_refs", "prev_hash", "chain_hash",
-            "tombstoned", "tombstoned_at", "tombstone_reason", "download_url",
+            "tombstoned", "tombstoned_at", "tombstone_reason", "download_url", "verification",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_verification(self, item: EvidenceItem) -> dict[str, Any]:
+        badges: dict[int, dict[str, Any]] = self.context.get("badges", {})
+        badge = badges.get(item.pk)
+        if badge is None:
+            badge = badges_for([item], rehash_blob=bool(self.context.get("rehash_blob")))[item.pk]
+        return {"state": badge["state"], "problems": badge["problems"]}
 
     def get_download_url(self, item: EvidenceItem) -> str | None:
         if item.is_tombstoned:

@@ -5,6 +5,7 @@ Rows are scoped to the caller's workspaces; another workspace's ids answer 404.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import django_filters
@@ -32,6 +33,7 @@ from attestly.evidence.models import EvidenceItem
 from attestly.evidence.queries import can_upload, list_items_for_request
 from attestly.evidence.uploads import UploadRejected
 from attestly.evidence.utils import download_response
+from attestly.evidence.verify import badges_for
 
 # Multipart framing around the file: boundaries and the small form fields.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -57,7 +59,7 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
 
     def get_queryset(self) -> QuerySet[EvidenceItem]:
         queryset = list_items_for_request(self.request)
-        if self.action in ("retrieve", "download"):
+        if self.action in ("list", "retrieve", "download"):
             queryset = queryset.defer(None)
         return queryset
 
@@ -67,6 +69,21 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
         if self.action == "create":
             return EvidenceUploadSerializer
         return EvidenceItemSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Items newest first, each with its own verification (chain hash, link, content)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        items = list(page if page is not None else queryset)
+        context = {**self.get_serializer_context(), "badges": badges_for(items)}
+        data = EvidenceItemSerializer(items, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One item with its content and a full verification (the blob is re-hashed)."""
+        item = self.get_object()
+        context = {**self.get_serializer_context(), "rehash_blob": True}
+        return Response(EvidenceItemDetailSerializer(item, context=context).data)
 
     @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer},
                    responses={201: EvidenceItemDetailSerializer})  # fmt: skip
@@ -99,7 +116,7 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
                             status=status.HTTP_400_BAD_REQUEST)  # fmt: skip
         return Response(EvidenceItemDetailSerializer(item).data, status=status.HTTP_201_CREATED)
 
-    def get_parsers(self) -> list[Any]:
+    def get_parsers(self) -> builtins.list[Any]:
         if self.request is not None and self.request.method == "POST":
             return [MultiPartParser()]
         return super().get_parsers()
