@@ -9,6 +9,7 @@ from attestly.evidence.models import (
     EvidenceCheckpoint,
     EvidenceItem,
 )
+from attestly.evidence.queries import list_batch_items
 from attestly.evidence.verify import verify_workspace
 from attestly.testing.factories import EvidenceInputFactory, record_evidence
 
@@ -80,3 +81,11 @@ def test_a_batch_past_one_insert_group_chains_every_row(acme: Workspace) -> None
     result = record_evidence(acme, 257)
     assert (result.item_count, result.last_seq) == (257, 257)
     assert verify_workspace(acme).ok
+
+
+def test_a_batchs_items_are_found_by_seq_range(acme: Workspace) -> None:
+    record_evidence(acme, 2)
+    result = record_evidence(acme, 3)
+    items = list_batch_items(acme, result.first_seq, result.last_seq)
+    assert [i.seq for i in items] == [3, 4, 5]
+    assert {i.batch_id for i in items} == {result.batch_id}

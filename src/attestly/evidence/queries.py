@@ -30,3 +30,14 @@ def can_upload(user: Any, workspace_id: int) -> bool:
     return Membership.objects.filter(
         user_id=user.pk, workspace_id=workspace_id, role__in=UPLOADERS
     ).exists()
+
+
+def list_batch_items(workspace: Any, first_seq: int, last_seq: int) -> QuerySet[EvidenceItem]:
+    """A batch's items, by their seq range (a BatchResult's first_seq..last_seq).
+
+    Use this rather than filtering on `batch_id`: the batch foreign key carries no index (it
+    would slow every ingest), while (workspace, seq) is the chain's unique index.
+    """
+    return EvidenceItem.objects.filter(
+        workspace=workspace, seq__gte=first_seq, seq__lte=last_seq
+    ).order_by("seq")
