@@ -215,3 +215,12 @@ def test_mapping_edits_are_validated_and_audited(acme: Workspace, alice: User) -
         do_set_check_mapping(
             actor=alice, workspace=acme, check_id="evidence_upload_fresh", controls=["CRY-01"]
         )
+
+
+def test_a_run_judges_the_newest_item_of_each_resource(
+    acme: Workspace, alice: User, s3_registry: CheckRegistry
+) -> None:
+    record_evidence(acme, 1, resource_key="arn:aws:s3:::b", content={"encrypted": False})
+    record_evidence(acme, 1, resource_key="arn:aws:s3:::b", content={"encrypted": True})
+    run = do_run_checks(actor=alice, workspace=acme, registry=s3_registry)
+    assert run.counts == {"pass": 1}

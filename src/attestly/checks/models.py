@@ -70,7 +70,15 @@ class CheckResult(models.Model):
             models.Index(fields=["workspace", "check_id", "resource_key"], name="result_key"),
             # Failures only, covering the period queries: a small index however long the history.
             models.Index(
-                fields=["workspace", "check_id", "resource_key", "last_seen", "first_seen"],
+                # status is listed too so a query that binds it as a parameter stays covered
+                fields=[
+                    "workspace",
+                    "status",
+                    "check_id",
+                    "resource_key",
+                    "last_seen",
+                    "first_seen",
+                ],
                 condition=models.Q(status="fail"),
                 name="result_failing",
             ),

@@ -82,20 +82,26 @@ class LedgerSource:
         return [_evidence(item) for item in items]
 
     def current(self, workspace: Workspace, kinds: Iterable[str]) -> dict[str, list[Evidence]]:
-        from django.db.models import Q
+        from django.db.models import Max, Q
 
         from attestly.evidence.models import EvidenceItem
 
         match = Q()
         for pattern in kinds:
             match |= Q(kind__startswith=pattern[:-1]) if pattern.endswith(".*") else Q(kind=pattern)
-        latest: dict[tuple[str, str], Any] = {}
-        query = EvidenceItem.objects.filter(match, workspace=workspace).order_by("seq")
-        for item in query.iterator(chunk_size=5000):
-            latest[(item.kind, item.resource_key or item.filename or str(item.seq))] = item
-        alive = [i for _k, i in sorted(latest.items()) if i.tombstoned_at is None]
+        # The newest item per (kind, resource), found in the database so history stays there.
+        newest = (
+            EvidenceItem.objects.filter(match, workspace=workspace)
+            .values("kind", "resource_key")
+            .annotate(last=Max("seq"))
+            .values("last")
+        )
+        query = EvidenceItem.objects.filter(
+            workspace=workspace, seq__in=newest, tombstoned_at__isnull=True
+        ).order_by("kind", "resource_key")
         grouped: dict[str, list[Evidence]] = defaultdict(list)
-        for evidence in self._items(alive):
+        for item in query.iterator(chunk_size=5000):
+            evidence = _evidence(item)
             grouped[evidence.kind].append(evidence)
         return dict(grouped)
 
