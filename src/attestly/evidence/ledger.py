@@ -9,6 +9,7 @@ Called only from `evidence.actions`.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -150,9 +151,17 @@ def append_items(
 ) -> ChainTail:
     """Hash, chain and insert `items` after `start`. Caller holds the head lock and the txn."""
     writer = _Writer()
-    tail = _append(
-        writer, workspace_id, batch_id, source, source_ref, items, start, now, on_progress
-    )
+    # The loop allocates millions of short-lived tuples and no reference cycles; pausing the
+    # cyclic collector saves its repeated scans of everything alive (about 8% of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        tail = _append(
+            writer, workspace_id, batch_id, source, source_ref, items, start, now, on_progress
+        )
+    finally:
+        if collecting:
+            gc.enable()
     if on_progress is not None:
         on_progress(tail.count)
     return tail
