@@ -189,7 +189,9 @@ def _append(
     empty_refs = writer.refs([])
     db_storage, blob_storage = Storage.DB.value, Storage.BLOB.value
     seq, prev, count = start.seq, start.hash, 0
+    no_refs: list[str] = []  # shared, never mutated
     rows: list[tuple[Any, ...]] = []
+    append = rows.append
     for item in items:
         blob = item.blob
         data: bytes | None
@@ -205,35 +207,37 @@ def _append(
             media_type, storage = blob.media_type, blob_storage
         collected = item.collected_at
         eff_from, eff_to, valid = item.effective_from, item.effective_to, item.valid_until
-        refs = list(item.control_refs) if item.control_refs else []
+        refs = list(item.control_refs) if item.control_refs else no_refs
+        kind, resource_key, filename = item.kind, item.resource_key, item.filename
         seq += 1
         # fmt: off
         header = [
-            1, seq, prev, digest, size, media_type, source, source_ref, item.kind,
-            item.resource_key, now_iso if collected is None else iso_datetime(collected),
+            1, seq, prev, digest, size, media_type, source, source_ref, kind, resource_key,
+            now_iso if collected is None else iso_datetime(collected),
             None if eff_from is None else eff_from.isoformat(),
             None if eff_to is None else eff_to.isoformat(),
-            None if valid is None else iso_datetime(valid), item.filename, refs,
+            None if valid is None else iso_datetime(valid), filename, refs,
         ]
         try:
             chained = sha256(dumps(header)).hexdigest()
         except JSONEncodeError:
             chained = sha256(header_bytes(header)).hexdigest()
-        rows.append((
-            workspace_id, seq, batch_id, source, source_ref, item.kind, item.resource_key,
+        append((
+            workspace_id, seq, batch_id, source, source_ref, kind, resource_key,
             now_db if collected is None else adapt_dt(collected),
             None if eff_from is None else adapt_date(eff_from),
             None if eff_to is None else adapt_date(eff_to),
             None if valid is None else adapt_dt(valid),
-            digest, storage, size, media_type, item.filename,
+            digest, storage, size, media_type, filename,
             writer.refs(refs) if refs else empty_refs, prev, chained, now_db, "", data,
         ))
         # fmt: on
         prev = chained
         count += 1
-        if len(rows) >= CHUNK:
+        if count % CHUNK == 0:
             writer.flush(rows)
             rows = []
+            append = rows.append
             if on_progress is not None:
                 on_progress(count)
     writer.flush(rows)
