@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -90,17 +91,13 @@ def item_record(item: EvidenceItem) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _items_lines(workspace: Workspace, blobs: dict[str, Any]) -> Any:
+def _items_lines(workspace: Workspace) -> Iterator[bytes]:
     qs = EvidenceItem.objects.filter(workspace=workspace).select_related("tombstoned_by")
-    for item in qs.order_by("seq").iterator(chunk_size=2000):
-        if item.tombstoned_at is None and item.content_hash not in blobs:
-            blobs[item.content_hash] = (
-                bytes(item.content) if item.storage == Storage.DB and item.content else None
-            )
+    for item in qs.defer("content").order_by("seq").iterator(chunk_size=2000):
         yield (json.dumps(item_record(item), ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _blob_chunks(digest: str, inline: bytes | None) -> Any:
+def _blob_chunks(digest: str, inline: bytes | None) -> Iterator[bytes]:
     if inline is not None:
         yield inline
         return
@@ -109,9 +106,27 @@ def _blob_chunks(digest: str, inline: bytes | None) -> Any:
         yield from iter_file(fh)
 
 
+def _write_blobs(writer: _HashingWriter, workspace: Workspace) -> int:
+    """Each distinct live content once, streamed: inline content from its row, files from the
+    blob store. Only the set of written hashes is kept in memory."""
+    written: set[str] = set()
+    rows = (
+        EvidenceItem.objects.filter(workspace=workspace, tombstoned_at__isnull=True)
+        .order_by("seq")
+        .values_list("content_hash", "storage", "content")
+        .iterator(chunk_size=2000)
+    )
+    for digest, storage, content in rows:
+        if digest in written:
+            continue
+        written.add(digest)
+        inline = bytes(content) if storage == Storage.DB and content is not None else None
+        writer.write_chunks(f"blobs/{digest}", _blob_chunks(digest, inline))
+    return len(written)
+
+
 def write_package(workspace: Workspace, output: Path) -> ExportSummary:
     """Write the workspace's whole ledger to `output` (a zip)."""
-    blobs: dict[str, bytes | None] = {}
     checkpoints = [
         {"workspace": workspace.slug, "seq": c.seq, "head_hash": c.head_hash,
          "signed_at": iso_datetime(c.signed_at), "key_id": c.key_id, "signature": c.signature}
@@ -125,9 +140,8 @@ def write_package(workspace: Workspace, output: Path) -> ExportSummary:
     tmp = output.with_name(output.name + ".partial")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         writer = _HashingWriter(archive)
-        writer.write_chunks("items.jsonl", _items_lines(workspace, blobs))
-        for digest, inline in blobs.items():
-            writer.write_chunks(f"blobs/{digest}", _blob_chunks(digest, inline))
+        writer.write_chunks("items.jsonl", _items_lines(workspace))
+        blob_count = _write_blobs(writer, workspace)
         writer.write_bytes("checkpoints.json", json.dumps(checkpoints, indent=1).encode())
         writer.write_bytes("keys.json", json.dumps(keys, indent=1).encode())
         writer.write_bytes("verify.py", verifier)
@@ -147,4 +161,4 @@ def write_package(workspace: Workspace, output: Path) -> ExportSummary:
         archive.writestr("manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
     tmp.replace(output)
     item_count = EvidenceItem.objects.filter(workspace=workspace).count()
-    return ExportSummary(items=item_count, blobs=len(blobs), checkpoints=len(checkpoints))
+    return ExportSummary(items=item_count, blobs=blob_count, checkpoints=len(checkpoints))
