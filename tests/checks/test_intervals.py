@@ -6,7 +6,12 @@ import pytest
 
 from attestly.checks.actions import do_run_checks
 from attestly.checks.models import CheckResult, CheckRollup, RollupLevel
-from attestly.checks.queries import failing_resource_counts, failing_resources, period_summary
+from attestly.checks.queries import (
+    failing_resource_counts,
+    failing_resources,
+    period_summary,
+    replay,
+)
 from attestly.checks.registry import CheckRegistry
 from attestly.checks.sources import MemorySource
 from attestly.core.models import Workspace
@@ -141,3 +146,25 @@ def test_failing_resource_counts_per_check_control_and_criterion(
             "CC6.1": 2,
         }
     assert failing_resource_counts(three_days, end, end) == {}
+
+
+def test_one_resource_met_through_two_kinds_keeps_one_interval(acme: Workspace) -> None:
+    from attestly.checks.registry import CheckRegistry
+    from attestly.testing.factories import make_check
+
+    registry = CheckRegistry()
+    registry.register(make_check("demo_family", kinds=["demo.*"]))
+    registry.freeze()
+    items = [
+        EvidenceFactory(kind="demo.one", key="r1", data={"ok": True}),
+        EvidenceFactory(kind="demo.two", key="r1", data={"ok": False}),
+    ]
+    do_run_checks(
+        actor=None, workspace=acme, now=at(1, 10), source=MemorySource(items), registry=registry
+    )
+    (result,) = CheckResult.objects.filter(workspace=acme)
+    assert result.status == "fail"
+    assert sorted(result.evidence_hashes) == sorted(i.hash for i in items)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("attestly.checks.queries.get_registry", lambda: registry)
+        assert replay(result, MemorySource(items)).same

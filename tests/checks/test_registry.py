@@ -145,3 +145,20 @@ def test_duplicate_ids_are_refused(tmp_path: Path, catalog: Catalog) -> None:
     (tmp_path / "b.yaml").write_text(META.format(id="demo_same") + rule)
     with pytest.raises(CheckDefinitionError, match="already defined"):
         discover(catalog, [tmp_path], entry_points=[])
+
+
+def test_checks_dirs_option_feeds_discovery(tmp_path: Path, catalog: Catalog) -> None:
+    from attestly.conf.options import load_options
+
+    rule = "rule:\n  require: {path: ok, eq: true}\n"
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"demo_{name}.yaml").write_text(META.format(id=f"demo_{name}") + rule)
+    options = load_options(
+        {
+            "ATTESTLY_CHECKS_DIRS": f"{tmp_path / 'one'},{tmp_path / 'two'}",
+            "ATTESTLY_DATA_DIR": str(tmp_path),
+        }
+    )
+    registry = discover(catalog, options.checks_dirs, entry_points=[])
+    assert [c.id for c in registry] == ["demo_one", "demo_two"]

@@ -5,6 +5,7 @@ Called by the actions inside their transaction; nothing here records audit entri
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -50,6 +51,22 @@ def active_exceptions(
     return set(query.values_list("check_id", "resource_key"))
 
 
+def merge_duplicates(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """One outcome per (check, resource): a check reading several kinds may meet one resource
+    key twice; the worst status wins and the evidence hashes of both are kept."""
+    merged: dict[tuple[str, str], Outcome] = {}
+    for outcome in outcomes:
+        key = (outcome.check_id, outcome.resource_key)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = outcome
+            continue
+        worst = outcome if STATUS_RANK[outcome.status] > STATUS_RANK[seen.status] else seen
+        hashes = tuple(sorted(set(seen.evidence_hashes) | set(outcome.evidence_hashes)))
+        merged[key] = dataclasses.replace(worst, evidence_hashes=hashes)
+    return list(merged.values())
+
+
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
@@ -70,6 +87,7 @@ def apply_outcomes(
     resource (or its evidence) is gone.
     """
     excepted = active_exceptions(workspace, now.date(), check_ids)
+    outcomes = merge_duplicates(outcomes)
     current = {
         (check_id, key): (pk, status, tuple(hashes))
         for pk, check_id, key, status, hashes in CheckResult.objects.filter(

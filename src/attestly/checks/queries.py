@@ -16,7 +16,7 @@ from attestly.checks.mapping import mappings_for
 from attestly.checks.models import CheckException, CheckResult, CheckRollup, RollupLevel
 from attestly.checks.registry import get_registry
 from attestly.checks.sources import EvidenceSource, LedgerSource
-from attestly.checks.types import Context, Status
+from attestly.checks.types import STATUS_RANK, Context, Status
 from attestly.core.models import Workspace
 
 
@@ -29,6 +29,7 @@ def effective_status(status: str, excepted_now: bool) -> str:
 
 
 def current_results(workspace: Workspace, check_id: str | None = None) -> QuerySet[CheckResult]:
+    """The workspace's current results (latest interval per check and resource)."""
     query = CheckResult.objects.filter(workspace=workspace, is_current=True)
     return query.filter(check_id=check_id) if check_id is not None else query
 
@@ -219,6 +220,7 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def check_history(workspace: Workspace, check_id: str, days: int = 30) -> list[CheckRollup]:
+    """A check's daily roll-ups for the last `days` days, oldest first."""
     since = timezone.now().date() - dt.timedelta(days=days - 1)
     return list(
         CheckRollup.objects.filter(
@@ -228,6 +230,7 @@ def check_history(workspace: Workspace, check_id: str, days: int = 30) -> list[C
 
 
 def exceptions_for(workspace: Workspace, check_id: str | None = None) -> QuerySet[CheckException]:
+    """A workspace's exceptions (granted, expired and revoked), newest first per key."""
     query = CheckException.objects.filter(workspace=workspace).select_related("approver")
     return query.filter(check_id=check_id) if check_id is not None else query
 
@@ -259,10 +262,13 @@ def replay(result: CheckResult, source: EvidenceSource | None = None) -> Replay:
     if missing or not items:
         return Replay(result, stored, Status.ERROR.value, "evidence no longer available", missing)
     evaluation = evaluate_check(check, items, Context(now=result.last_seen))
-    status = evaluation.statuses[0] or Status.ERROR
-    return Replay(result, stored, status.value, evaluation.details.get(0, ""), ())
+    # A result read from several items (one resource met through two kinds) kept the worst.
+    statuses = [s or Status.ERROR for s in evaluation.statuses]
+    worst = max(range(len(statuses)), key=lambda i: STATUS_RANK[statuses[i]])
+    return Replay(result, stored, statuses[worst].value, evaluation.details.get(worst, ""), ())
 
 
 def describe_mapping(workspace: Workspace, check_id: str) -> dict[str, Any]:
+    """The controls and criteria a check's results count towards, for display."""
     mapping = mappings_for(workspace, [check_id])[check_id]
     return {"controls": list(mapping.controls), "criteria": list(mapping.criteria)}
