@@ -6,8 +6,8 @@ import typer
 
 from attestly import __version__
 from attestly.cli import audit, catalog, run_commands, setup_commands
-from attestly.cli import evidence as evidence_cli
 from attestly.cli import checks as checks_cli
+from attestly.cli import evidence as evidence_cli
 
 app = typer.Typer(
     name="attestly",
