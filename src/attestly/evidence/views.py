@@ -18,7 +18,7 @@ from attestly.evidence.hashing import GENESIS
 from attestly.evidence.models import EvidenceItem, Source
 from attestly.evidence.queries import can_upload
 from attestly.evidence.uploads import UploadRejected
-from attestly.evidence.utils import download_response
+from attestly.evidence.utils import download_response, spool_uploads_to_disk
 from attestly.evidence.verify import badges_for, item_badge
 
 PAGE_SIZE = 50
@@ -92,6 +92,8 @@ def evidence_upload(request: HttpRequest) -> HttpResponse:
             "refusal": f"The file is larger than the limit of {limit} bytes.",
         }
         return render(request, "evidence/upload.html", context, status=413)
+    if request.method == "POST":
+        spool_uploads_to_disk(request)
     form = EvidenceUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
