@@ -7,6 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from attestly.api.views import not_found
+from attestly.checks.api.views import (
+    CheckExceptionViewSet,
+    CheckMappingViewSet,
+    CheckResultViewSet,
+    CheckViewSet,
+)
 from attestly.controls.api.views import (
     ControlMappingViewSet,
     ControlViewSet,
@@ -15,6 +21,7 @@ from attestly.controls.api.views import (
     LibraryMappingViewSet,
 )
 from attestly.core.api.views import WorkspaceViewSet
+from attestly.evidence.api.views import EvidenceViewSet
 from attestly.frameworks.api.views import CriterionViewSet, FrameworkViewSet
 from attestly.readiness.api.views import (
     AdoptionViewSet,
@@ -36,6 +43,11 @@ router.register("adoptions", AdoptionViewSet, basename="adoption")
 router.register("criterion-exclusions", ExclusionViewSet, basename="criterion-exclusion")
 router.register("readiness", ReadinessViewSet, basename="readiness")
 router.register("readiness-history", ReadinessHistoryViewSet, basename="readiness-history")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("checks", CheckViewSet, basename="check")
+router.register("check-results", CheckResultViewSet, basename="check-result")
+router.register("check-exceptions", CheckExceptionViewSet, basename="check-exception")
+router.register("check-mappings", CheckMappingViewSet, basename="check-mapping")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -6,6 +6,8 @@ import typer
 
 from attestly import __version__
 from attestly.cli import audit, catalog, readiness, run_commands, scope, setup_commands
+from attestly.cli import checks as checks_cli
+from attestly.cli import evidence as evidence_cli
 
 app = typer.Typer(
     name="attestly",
@@ -23,6 +25,8 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(audit.app, name="audit")
 app.add_typer(scope.app, name="scope")
 app.command("readiness")(readiness.readiness)
+app.add_typer(evidence_cli.app, name="evidence")
+app.add_typer(checks_cli.app, name="checks")
 
 
 def _version(value: bool) -> None:

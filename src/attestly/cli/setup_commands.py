@@ -50,6 +50,15 @@ def migrate_and_sync() -> list[str]:
     return notes
 
 
+def ensure_evidence_key() -> str:
+    """Make the installation's Ed25519 evidence signing key (0600) unless it exists."""
+    from attestly.evidence.actions import ensure_signing_key
+
+    key, created = ensure_signing_key()
+    verb = "created" if created else "kept existing"
+    return f"{verb} evidence signing key ed25519:{key.key_id} (mode 0600)"
+
+
 def init(
     admin_username: str = typer.Option("admin", help="User name of the first admin."),
     admin_email: str = typer.Option("admin@localhost", help="Email of the first admin."),
@@ -70,6 +79,7 @@ def init(
     setup_django()
     for note in migrate_and_sync():
         console.print(f"• {note}")
+    console.print(f"• {ensure_evidence_key()}")
     from attestly.accounts.models import User
 
     if User.objects.filter(is_superuser=True).exists():

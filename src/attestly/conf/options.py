@@ -87,6 +87,31 @@ class Options(BaseModel):
         default_factory=list,
         description="Extra directories of framework and control YAML files to load.",
     )
+    checks_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Directories of your own declarative checks (YAML files) to load.",
+    )
+    import_max_bytes: int = Field(
+        200 * 1024 * 1024,
+        ge=1024,
+        description="Largest findings file `attestly evidence import` accepts.",
+    )
+    evidence_upload_max_bytes: int = Field(
+        100 * 1024 * 1024, ge=1, description="Largest evidence file accepted for upload, in bytes."
+    )
+    evidence_blob_backend: Literal["local", "s3"] = Field(
+        "local", description="Where evidence files live: local (<data_dir>/blobs) or s3."
+    )
+    evidence_s3_bucket: str = Field("", description="S3 bucket for evidence blobs.")
+    evidence_s3_prefix: str = Field("evidence/", description="Key prefix inside the S3 bucket.")
+    evidence_s3_endpoint_url: str = Field(
+        "", description="S3-compatible endpoint (MinIO, Ceph…); empty for AWS S3."
+    )
+    evidence_s3_region: str = Field("", description="S3 region; empty for the SDK default.")
+    evidence_s3_access_key_id: str = Field("", description="S3 access key id; empty: SDK chain.")
+    evidence_s3_secret_access_key: SecretStr | None = Field(
+        None, description="S3 secret access key; empty: the SDK's credential chain."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -123,8 +148,8 @@ class Options(BaseModel):
         return self.data_dir / "secret_key"
 
 
-_LIST_FIELDS = {"allowed_hosts", "extra_catalog_dirs"}
-_SECRET_FIELDS = {"secret_key", "database_url"}
+_LIST_FIELDS = {"allowed_hosts", "extra_catalog_dirs", "checks_dirs"}
+_SECRET_FIELDS = {"secret_key", "database_url", "evidence_s3_secret_access_key"}
 
 
 def _type_name(annotation: Any) -> str:

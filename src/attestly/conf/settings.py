@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "attestly.frameworks",
     "attestly.controls",
     "attestly.readiness",
+    "attestly.evidence",
+    "attestly.checks",
     "attestly.api",
     "attestly.web",
 ]

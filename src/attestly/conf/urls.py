@@ -6,5 +6,7 @@ urlpatterns = [
     path("api/v1/", include("attestly.api.urls")),
     path("", include("attestly.controls.urls")),
     path("", include("attestly.readiness.urls")),
+    path("checks/", include("attestly.checks.urls")),
+    path("evidence/", include("attestly.evidence.urls")),
     path("", include("attestly.web.urls")),
 ]

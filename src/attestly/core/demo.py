@@ -85,6 +85,14 @@ def do_seed_demo() -> DemoLogin:
         _token, key = do_create_api_token(
             actor=user, user=user, name="demo token", scope=TokenScope.WRITE
         )
+    # Evidence batches are durable transactions of their own, so they run after the block.
+    from attestly.evidence.demo import seed_demo_evidence
+
+    seed_demo_evidence(workspace=workspace, actor=user)
+    # Evidence batches commit durably on their own, so check content is seeded after the above.
+    from attestly.checks.demo import seed_demo_checks
+
+    seed_demo_checks(workspace=workspace, actor=user)
     return DemoLogin(username=DEMO_USERNAME, password=password, token=key, workspace=workspace)
 
 

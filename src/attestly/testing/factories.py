@@ -13,8 +13,10 @@ import factory
 from factory.django import DjangoModelFactory
 
 from attestly.accounts.models import ApiToken, TokenScope, User, hash_token
+from attestly.checks.types import Evidence
 from attestly.controls.models import Control, ControlMapping
 from attestly.core.models import Membership, Role, Workspace
+from attestly.evidence.ledger import EvidenceInput
 from attestly.frameworks.models import Criterion, Framework
 from attestly.readiness.models import CriterionExclusion, FrameworkAdoption, ReadinessSnapshot
 
@@ -151,3 +153,100 @@ class ReadinessSnapshotFactory(DjangoModelFactory):
     partly_met = 20
     not_met = 31
     not_applicable = 0
+
+
+class EvidenceInputFactory(factory.Factory):
+    """One structured evidence item to pass to `do_record_evidence_batch`."""
+
+    class Meta:
+        model = EvidenceInput
+
+    kind = "aws.s3.bucket"
+    resource_key = factory.Sequence(lambda n: f"arn:aws:s3:::bucket-{n}")
+    content = factory.LazyAttribute(lambda i: {"name": i.resource_key, "encrypted": True})
+
+
+def record_evidence(
+    workspace: Workspace,
+    count: int = 3,
+    *,
+    batch_key: str | None = None,
+    actor: User | None = None,
+    **fields: Any,
+) -> Any:
+    """Record `count` items in one batch through the real action; returns its BatchResult."""
+    import uuid
+
+    from attestly.evidence.actions import do_record_evidence_batch
+
+    return do_record_evidence_batch(
+        actor=actor,
+        workspace=workspace,
+        source="connection",
+        batch_key=batch_key or f"test:{uuid.uuid4()}",
+        items=EvidenceInputFactory.build_batch(count, **fields),
+    )
+
+
+class EvidenceFactory(factory.Factory):
+    """An evidence item as a check sees it (`attestly.checks.types.Evidence`), in memory."""
+
+    class Meta:
+        model = Evidence
+
+    kind = "demo.thing"
+    key = factory.Sequence(lambda n: f"thing-{n}")
+    data = factory.LazyAttribute(lambda e: {"name": e.key, "ok": True})
+    hash = factory.LazyAttribute(lambda e: _content_hash(e.data))
+    collected_at = factory.LazyFunction(lambda: _now())
+
+
+def _now() -> Any:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _content_hash(data: Any) -> str:
+    from attestly.core.canonical import canonical_json, sha256_hex
+
+    return sha256_hex(canonical_json(data))
+
+
+def make_check(
+    check_id: str = "demo_thing_ok",
+    *,
+    evaluate: Any = None,
+    rule: dict[str, Any] | None = None,
+    **meta: Any,
+) -> Any:
+    """A registered-looking `Check` built from metadata and a Python function or a rule.
+
+    Default: passes when `data.ok` is true. Not added to the process registry.
+    """
+    from attestly.checks.registry import build_check
+    from attestly.frameworks.catalog.loader import shipped_catalog
+
+    data = {
+        "id": check_id,
+        "title": "Demo",
+        "description": "A demo check.",
+        "severity": "high",
+        "kinds": ["demo.thing"],
+        "criteria": ["CC6.1"],
+        "controls": ["CRY-02"],
+        "rationale": "Because.",
+        "remediation": "Fix it.",
+        **meta,
+    }
+    if rule is not None:
+        return build_check({**data, "rule": rule}, shipped_catalog(), f"<{check_id}>")
+    module = type(
+        "module",
+        (),
+        {
+            "evaluate": staticmethod(evaluate or (lambda item, ctx: item.data.get("ok") is True)),
+            "__name__": check_id,
+        },
+    )
+    return build_check(data, shipped_catalog(), f"<{check_id}>", code=module)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The check engine: check metadata, discovery, evaluation, results as intervals, roll-ups."""

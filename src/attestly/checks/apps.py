@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ChecksConfig(AppConfig):
+    name = "attestly.checks"
+    label = "checks"
+    verbose_name = "Checks"
+
+    def ready(self) -> None:
+        # Discover every check once at start-up and freeze the registry: a check registered
+        # later (by a request, a job or a plugin's import side effect) raises.
+        from attestly.checks.registry import get_registry
+
+        get_registry()

@@ -1,0 +1,1 @@
+"""The evidence ledger: immutable, hashed, chained and signed evidence items."""
