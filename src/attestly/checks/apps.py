@@ -12,5 +12,9 @@ class ChecksConfig(AppConfig):
         # Discover every check once at start-up and freeze the registry: a check registered
         # later (by a request, a job or a plugin's import side effect) raises.
         from attestly.checks.registry import get_registry
+        from attestly.checks.readiness_signals import check_signals
+        from attestly.readiness.queries import register_signal_provider
 
         get_registry()
+        # Failing checks make their controls, and the criteria those meet, not met.
+        register_signal_provider(check_signals)
