@@ -11,8 +11,8 @@ class ChecksConfig(AppConfig):
     def ready(self) -> None:
         # Discover every check once at start-up and freeze the registry: a check registered
         # later (by a request, a job or a plugin's import side effect) raises.
-        from attestly.checks.registry import get_registry
         from attestly.checks.readiness_signals import check_signals
+        from attestly.checks.registry import get_registry
         from attestly.readiness.queries import register_signal_provider
 
         get_registry()
