@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "attestly.readiness",
     "attestly.evidence",
     "attestly.checks",
+    "attestly.integrations",
     "attestly.api",
     "attestly.web",
 ]
