@@ -224,6 +224,7 @@ class TransientError(CollectorError):
 class TestStatus(StrEnum):
     """What a connection test found."""
 
+    __test__ = False  # not a pytest test class
     OK = "ok"
     UNREACHABLE = "unreachable"
     BAD_CREDENTIALS = "bad_credentials"

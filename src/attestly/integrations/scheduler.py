@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from django.db import close_old_connections
 
@@ -21,8 +23,16 @@ log = logging.getLogger(__name__)
 class Scheduler:
     """Runs `dispatch_due` every `tick` seconds; collections run on `workers` threads."""
 
-    def __init__(self, tick: float = 30.0, workers: int = 2) -> None:
+    def __init__(
+        self,
+        tick: float = 30.0,
+        workers: int = 2,
+        dispatch: Callable[..., Any] = dispatch_due,
+        run: Callable[[int], int] = run_collection,
+    ) -> None:
         self.tick = tick
+        self._dispatch = dispatch
+        self._run = run
         self._stop = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect")
         self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
@@ -35,7 +45,7 @@ class Scheduler:
 
     def _work(self, run_id: int) -> int:
         try:
-            return run_collection(run_id)
+            return self._run(run_id)
         finally:
             close_old_connections()
 
@@ -54,7 +64,7 @@ class Scheduler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                dispatch_due(submit=self._submit)
+                self._dispatch(submit=self._submit)
             except Exception:  # keep scheduling after a database hiccup
                 log.exception("scheduling due collections failed")
             finally:
