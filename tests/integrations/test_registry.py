@@ -26,7 +26,7 @@ def test_integrations_are_found_through_entry_points_and_frozen() -> None:
 def test_an_entry_point_must_name_an_integration_under_its_slug() -> None:
     with pytest.raises(IntegrationDefinitionError, match="must equal the slug 'sample'"):
         discover([FakeEntryPoint("other", SAMPLE)])
-    with pytest.raises(IntegrationDefinitionError, match="names a SampleServer|not an Integ"):
+    with pytest.raises(IntegrationDefinitionError, match="names a type, not an Integration"):
         discover([FakeEntryPoint("x", "integrations.sample.server:SampleServer")])
     with pytest.raises(IntegrationDefinitionError, match="cannot be imported"):
         discover([FakeEntryPoint("x", "no_such_module:integration")])
