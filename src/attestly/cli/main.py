@@ -6,8 +6,9 @@ import typer
 
 from attestly import __version__
 from attestly.cli import audit, catalog, run_commands, setup_commands
-from attestly.cli import evidence as evidence_cli
 from attestly.cli import checks as checks_cli
+from attestly.cli import evidence as evidence_cli
+from attestly.cli import integrations as integrations_cli
 
 app = typer.Typer(
     name="attestly",
@@ -25,6 +26,10 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(audit.app, name="audit")
 app.add_typer(evidence_cli.app, name="evidence")
 app.add_typer(checks_cli.app, name="checks")
+app.command("connect")(integrations_cli.connect)
+app.add_typer(integrations_cli.connections_app, name="connections")
+app.command("collect")(integrations_cli.collect)
+app.add_typer(integrations_cli.secrets_app, name="secrets")
 
 
 def _version(value: bool) -> None:

@@ -33,9 +33,16 @@ def _serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     from attestly.conf.wsgi import application
+    from attestly.integrations.scheduler import Scheduler
 
-    waitress_serve(application, host=host, port=port, threads=threads, ident="attestly",
-                   clear_untrusted_proxy_headers=True, max_request_body_size=200 * 1024 * 1024)
+    # The in-process scheduler runs due collections; only serve and demo start it.
+    scheduler = Scheduler().start()
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="attestly",
+                       clear_untrusted_proxy_headers=True,
+                       max_request_body_size=200 * 1024 * 1024)
+    finally:
+        scheduler.stop()
 
 
 def serve(host: str | None = HOST_OPT, port: int | None = PORT_OPT) -> None:
