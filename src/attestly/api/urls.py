@@ -16,6 +16,11 @@ from attestly.checks.api.views import (
 from attestly.core.api.views import WorkspaceViewSet
 from attestly.evidence.api.views import EvidenceViewSet
 from attestly.frameworks.api.views import CriterionViewSet, FrameworkViewSet
+from attestly.integrations.api.views import (
+    CollectionRunViewSet,
+    ConnectionViewSet,
+    IntegrationViewSet,
+)
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
@@ -26,6 +31,9 @@ router.register("checks", CheckViewSet, basename="check")
 router.register("check-results", CheckResultViewSet, basename="check-result")
 router.register("check-exceptions", CheckExceptionViewSet, basename="check-exception")
 router.register("check-mappings", CheckMappingViewSet, basename="check-mapping")
+router.register("integrations", IntegrationViewSet, basename="integration")
+router.register("connections", ConnectionViewSet, basename="connection")
+router.register("runs", CollectionRunViewSet, basename="collection-run")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

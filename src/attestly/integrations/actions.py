@@ -296,3 +296,20 @@ def do_claim_due_run(*, connection: Connection, now: dt.datetime) -> bool:
             pk=connection.pk, next_run_at=connection.next_run_at, enabled=True
         ).update(next_run_at=following)
     return claimed == 1
+
+
+def do_request_collection(
+    *, actor: User | None, connection: Connection, now: dt.datetime
+) -> Connection:
+    """Make a connection due now, so the scheduler runs it at its next tick."""
+    with transaction.atomic():
+        connection.next_run_at = now
+        connection.save(update_fields=["next_run_at"])
+        audit.record(
+            actor=actor,
+            action="integrations.connection.request_collection",
+            obj=connection,
+            workspace=connection.workspace,
+            after={"next_run_at": now.isoformat()},
+        )
+    return connection
