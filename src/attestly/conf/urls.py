@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/v1/", include("attestly.api.urls")),
     path("checks/", include("attestly.checks.urls")),
     path("evidence/", include("attestly.evidence.urls")),
+    path("integrations/", include("attestly.integrations.urls")),
     path("", include("attestly.web.urls")),
 ]
