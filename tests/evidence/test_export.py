@@ -54,7 +54,7 @@ def test_package_holds_items_blobs_manifest_checkpoints_keys_and_verifier(packag
         manifest = json.loads(archive.read("manifest.json"))
         keys = json.loads(archive.read("keys.json"))
     assert {"items.jsonl", "checkpoints.json", "keys.json", "verify.py", "manifest.json"} <= names
-    assert len([n for n in names if n.startswith("blobs/")]) == 2  # same content stored once
+    assert len([n for n in names if n.startswith("blobs/")]) == 1  # the uploaded file
     assert set(manifest["files"]) == names - {"manifest.json"}
     assert len(keys) == 2  # the rotated-out key still verifies the first checkpoint
 
@@ -96,3 +96,19 @@ def test_verifier_runs_in_a_fresh_virtualenv_with_only_cryptography(
     )
     assert bad.returncode == 1
     assert "BREAK: blobs/" in bad.stdout
+
+
+def test_standalone_verifier_finds_changed_inline_content(
+    package: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(package) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "items.jsonl":
+                data = data.replace(b'\\"encrypted\\":true', b'\\"encrypted\\":false', 1)
+            dst.writestr(info, data)
+    assert standalone_verify.main(["verify.py", str(tampered)]) == 1
+    out = capsys.readouterr().out
+    assert "item #1 (aws.s3.bucket" in out
+    assert "content does not match content_hash" in out

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -84,3 +86,19 @@ def test_a_viewer_cannot_upload_and_others_items_are_404(
     assert _client(bob).get(f"/evidence/{item.pk}/").status_code == 200
     assert _client(mallory).get(f"/evidence/{item.pk}/").status_code == 404
     assert _client(mallory).get(f"/evidence/{item.pk}/download/").status_code == 404
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(
+    alice: User, acme: Workspace, settings: Any
+) -> None:
+    settings.OPTIONS = settings.OPTIONS.model_copy(update={"evidence_upload_max_bytes": 10})
+    response = _client(alice).post(
+        "/evidence/upload/",
+        {
+            "file": SimpleUploadedFile("big.txt", b"x" * 100_000),
+            "effective_from": "2026-02-01",
+        },
+    )
+    assert response.status_code == 413
+    assert "larger than the limit of 10 bytes" in response.content.decode()
+    assert not EvidenceItem.objects.exists()

@@ -49,7 +49,10 @@ class CheckResult(models.Model):
     (imported findings keep their scanner's id), so replay knows what to run.
     """
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # The composite indexes below lead with the workspace; a separate one would only add size.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     check_id = models.CharField(max_length=200)
     resource_key = models.CharField(max_length=500)
     kind = models.CharField(max_length=100, blank=True)
@@ -66,7 +69,6 @@ class CheckResult(models.Model):
     class Meta:
         ordering = ["check_id", "resource_key", "-first_seen"]
         indexes = [
-            models.Index(fields=["workspace", "is_current", "check_id"], name="result_current"),
             models.Index(fields=["workspace", "check_id", "resource_key"], name="result_key"),
             # Failures only, covering the period queries: a small index however long the history.
             models.Index(
@@ -84,6 +86,7 @@ class CheckResult(models.Model):
             ),
         ]
         constraints = [
+            # Also the index of current results: runs, pages and readiness read only these.
             models.UniqueConstraint(
                 fields=["workspace", "check_id", "resource_key"],
                 condition=models.Q(is_current=True),

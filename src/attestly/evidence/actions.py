@@ -126,7 +126,7 @@ def do_record_evidence_batch(
 ) -> BatchResult:
     """Record a batch of evidence items in one durable transaction, or nothing at all.
 
-    Each item's content (a JSON value, stored as canonical JSON in the content table) or file
+    Each item's content (a JSON value, stored as canonical JSON in the item's own row) or file
     (already in the blob store, see `StoredBlob`) is hashed with SHA-256, appended to the
     workspace's hash chain, and the batch is sealed by a checkpoint signed with the
     installation key. One audit entry records the batch.

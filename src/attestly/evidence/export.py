@@ -88,40 +88,40 @@ def item_record(item: EvidenceItem) -> dict[str, Any]:
             "at": iso_datetime(item.tombstoned_at), "reason": item.tombstone_reason,
             "by": item.tombstoned_by.get_username() if item.tombstoned_by else None,
         },
+        # Structured content travels inline as its canonical JSON text (UTF-8 round-trips
+        # exactly), so a million-item ledger is one file, not a million zip members.
+        "content": (
+            bytes(item.content).decode("utf-8")
+            if item.storage == Storage.DB and item.content is not None else None
+        ),
     }  # fmt: skip
 
 
 def _items_lines(workspace: Workspace) -> Iterator[bytes]:
     qs = EvidenceItem.objects.filter(workspace=workspace).select_related("tombstoned_by")
-    for item in qs.defer("content").order_by("seq").iterator(chunk_size=2000):
+    for item in qs.order_by("seq").iterator(chunk_size=2000):
         yield (json.dumps(item_record(item), ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _blob_chunks(digest: str, inline: bytes | None) -> Iterator[bytes]:
-    if inline is not None:
-        yield inline
-        return
-    fh: IO[bytes] = get_blob_store().open(digest)
-    with fh:
-        yield from iter_file(fh)
-
-
 def _write_blobs(writer: _HashingWriter, workspace: Workspace) -> int:
-    """Each distinct live content once, streamed: inline content from its row, files from the
-    blob store. Only the set of written hashes is kept in memory."""
+    """Each distinct live file once, streamed from the blob store."""
     written: set[str] = set()
-    rows = (
-        EvidenceItem.objects.filter(workspace=workspace, tombstoned_at__isnull=True)
+    digests = (
+        EvidenceItem.objects.filter(
+            workspace=workspace, tombstoned_at__isnull=True, storage=Storage.BLOB
+        )
         .order_by("seq")
-        .values_list("content_hash", "storage", "content")
+        .values_list("content_hash", flat=True)
         .iterator(chunk_size=2000)
     )
-    for digest, storage, content in rows:
+    store = get_blob_store()
+    for digest in digests:
         if digest in written:
             continue
         written.add(digest)
-        inline = bytes(content) if storage == Storage.DB and content is not None else None
-        writer.write_chunks(f"blobs/{digest}", _blob_chunks(digest, inline))
+        fh: IO[bytes] = store.open(digest)
+        with fh:
+            writer.write_chunks(f"blobs/{digest}", iter_file(fh))
     return len(written)
 
 

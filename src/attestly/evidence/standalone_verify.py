@@ -7,8 +7,9 @@ Checks, and prints every break it finds:
 1. every file listed in manifest.json has the SHA-256 and size recorded there;
 2. items.jsonl forms an unbroken hash chain: each item's chain_hash is the SHA-256 of its
    header fields, and each prev_hash is the chain_hash of the item before it;
-3. each item's content (blobs/<sha256>) hashes to the item's content_hash, unless the item
-   is a tombstone (content removed for privacy: the hash stays and is still chained);
+3. each item's content (inline in items.jsonl for structured evidence, blobs/<sha256> for
+   files) hashes to the item's content_hash, unless the item is a tombstone (content removed
+   for privacy: the hash stays and is still chained);
 4. each checkpoint's Ed25519 signature verifies against the public key in keys.json, and its
    head hash is the chain hash of the item it names.
 Exit status 0 when everything verifies, 1 otherwise.
@@ -96,7 +97,12 @@ def verify(path: str) -> list[str]:
                     breaks.append(f"{what}: link broken (prev_hash does not match)")
                 if hashlib.sha256(canonical(header(item))).hexdigest() != item["chain_hash"]:
                     breaks.append(f"{what}: item changed (chain hash does not match its fields)")
-                if item.get("tombstone") is None:
+                content = item.get("content")
+                if item.get("tombstone") is None and content is not None:
+                    actual = hashlib.sha256(content.encode("utf-8")).hexdigest()
+                    if actual != item["content_hash"]:
+                        breaks.append(f"{what}: content does not match content_hash")
+                elif item.get("tombstone") is None:
                     blob = "blobs/" + item["content_hash"]
                     if blob not in names:
                         breaks.append(f"{what}: content {blob} missing")

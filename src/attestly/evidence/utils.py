@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpResponse
+import contextlib
+
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.http import FileResponse, HttpRequest, HttpResponse
 
 from attestly.evidence.blobs import get_blob_store
 from attestly.evidence.models import EvidenceItem, Storage
@@ -29,3 +32,13 @@ def download_response(item: EvidenceItem) -> HttpResponse | FileResponse:
                                 content_type=item.media_type)  # fmt: skip
     response["X-Evidence-SHA256"] = item.content_hash
     return response
+
+
+def spool_uploads_to_disk(request: HttpRequest) -> None:
+    """Make Django write every uploaded file to a temporary file, never to memory.
+
+    Django keeps uploads under 2.5 MB in memory by default; evidence uploads are then read
+    from disk in chunks while hashed. Too late once the body was parsed: then nothing changes.
+    """
+    with contextlib.suppress(AttributeError):
+        request.upload_handlers = [TemporaryFileUploadHandler(request)]

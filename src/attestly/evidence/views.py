@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from attestly.evidence.hashing import GENESIS
 from attestly.evidence.models import EvidenceItem, Source
 from attestly.evidence.queries import can_upload
 from attestly.evidence.uploads import UploadRejected
-from attestly.evidence.utils import download_response
+from attestly.evidence.utils import download_response, spool_uploads_to_disk
 from attestly.evidence.verify import badges_for, item_badge
 
 PAGE_SIZE = 50
@@ -82,6 +83,17 @@ def evidence_upload(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
     if workspace is None or not can_upload(request.user, workspace.pk):
         raise Http404("You cannot add evidence to this workspace.")
+    limit = settings.OPTIONS.evidence_upload_max_bytes
+    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > limit + 65536:
+        # Refused before Django reads the body, so an oversized file is never spooled.
+        context = {
+            "form": EvidenceUploadForm(),
+            "workspace": workspace,
+            "refusal": f"The file is larger than the limit of {limit} bytes.",
+        }
+        return render(request, "evidence/upload.html", context, status=413)
+    if request.method == "POST":
+        spool_uploads_to_disk(request)
     form = EvidenceUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

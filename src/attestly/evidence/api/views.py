@@ -32,7 +32,7 @@ from attestly.evidence.api.serializers import (
 from attestly.evidence.models import EvidenceItem
 from attestly.evidence.queries import can_upload, list_items_for_request
 from attestly.evidence.uploads import UploadRejected
-from attestly.evidence.utils import download_response
+from attestly.evidence.utils import download_response, spool_uploads_to_disk
 from attestly.evidence.verify import badges_for
 
 # Multipart framing around the file: boundaries and the small form fields.
@@ -94,6 +94,7 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
         if length > limit + MULTIPART_OVERHEAD:
             return Response({"detail": f"The file is larger than the limit of {limit} bytes."},
                             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)  # fmt: skip
+        spool_uploads_to_disk(request._request)
         form = EvidenceUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
