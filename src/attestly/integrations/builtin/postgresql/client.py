@@ -62,10 +62,13 @@ class Target:
 def connect_error(target: Target, exc: psycopg.OperationalError) -> CollectorError:
     """The specific error a failed connection stands for (unreachable, bad credentials...)."""
     full = str(exc).strip()
-    text = full.splitlines()[-1] if full else type(exc).__name__
+    lines = [line.strip() for line in full.splitlines() if line.strip()]
+    text = lines[-1] if lines else type(exc).__name__
     lowered = full.lower()
     if "authentication failed" in lowered:
-        return BadCredentials(f"{target.key} refused user {target.user!r}: {text}")
+        # libpq with sslmode=prefer reports the TLS attempt, then the plain one: name the cause.
+        reason = next(line for line in lines if "authentication failed" in line.lower())
+        return BadCredentials(f"{target.key} refused user {target.user!r}: {reason}")
     if "connection refused" in lowered:
         return Unreachable(f"connection refused by {target.key} (is PostgreSQL listening there?)")
     if "timeout" in lowered or "timed out" in lowered:
