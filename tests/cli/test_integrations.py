@@ -11,10 +11,13 @@ from attestly.cli.main import app
 from attestly.core.models import Workspace
 from attestly.integrations.models import CollectionRun, Connection
 from attestly.integrations.secrets import SecretBox
+from integrations.sample import fixtures
 from integrations.sample.server import SampleServer
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()
+sample_installed = fixtures.sample_installed
+sample_server = fixtures.sample_server
 
 
 def invoke(*args: str) -> tuple[int, str]:
