@@ -75,7 +75,8 @@ def _parse_file(
             for pattern in args:
                 absolute = pattern if pattern.startswith("/") else f"/etc/ssh/{pattern}"
                 for included in expand(absolute):
-                    match = _parse_file(included, read, expand, config, match, depth + 1)
+                    # A Match in an included file ends with that file (OpenSSH >= 8.4).
+                    _parse_file(included, read, expand, config, match, depth + 1)
             continue
         if name == "match":
             criteria = " ".join(args)
