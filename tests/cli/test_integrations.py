@@ -101,3 +101,17 @@ def test_secrets_rotate_without_a_new_key_explains_what_to_do(acme: Workspace) -
     code, out = invoke("secrets", "rotate")
     assert code == 2
     assert "pass it as --new-key-file" in out
+
+
+def test_on_a_terminal_missing_required_fields_are_asked_for_secrets_unechoed() -> None:
+    from attestly.cli.integrations import _prompt_missing
+    from integrations.sample.integration import integration
+
+    values: dict[str, Any] = {"org": "acme"}
+    with runner.isolation(input="http://api.test\ntok-typed-in\n") as streams:
+        _prompt_missing(integration, values)
+        shown = streams[0].getvalue().decode()
+    assert values == {"org": "acme", "url": "http://api.test", "token": "tok-typed-in"}
+    assert "url (Base URL of the sample API" in shown
+    assert "token (API token):" in shown
+    assert "tok-typed-in" not in shown

@@ -168,3 +168,72 @@ def test_secrets_never_reach_the_audit_log_or_the_run(
     assert "s3cret-token-value" not in audit_text + runs_text
     assert "s3cret-token-value" not in sample_connection.secrets
     assert "'token'" in audit_text  # the audit says a secret was set, by name
+
+
+def test_collectors_of_different_services_run_concurrently_and_bugs_stay_contained() -> None:
+    import threading
+
+    from attestly.integrations.base import CollectContext, Collector, IntegrationConfig, Record
+    from attestly.integrations.collection import run_collectors
+
+    both_running = threading.Barrier(2, timeout=5)
+
+    def waits_for_the_other(ctx: CollectContext[IntegrationConfig]) -> list[Record]:
+        both_running.wait()  # only passes if the two services run at the same time
+        return [Record("t.a", "a", {})]
+
+    def buggy(ctx: CollectContext[IntegrationConfig]) -> list[Record]:
+        raise KeyError("items")
+
+    def undeclared(ctx: CollectContext[IntegrationConfig]) -> list[Record]:
+        return [Record("t.other", "x", {})]
+
+    collectors = [
+        Collector("one", ("t.a",), waits_for_the_other, service="s1"),
+        Collector("two", ("t.a",), waits_for_the_other, service="s2"),
+        Collector("three", ("t.a",), buggy, service="s1"),
+        Collector("four", ("t.a",), undeclared, service="s3"),
+    ]
+    outcomes = run_collectors(collectors, lambda: CollectContext(IntegrationConfig()), 60.0)
+    assert [(o.name, len(o.records)) for o in outcomes] == [
+        ("one", 1),
+        ("two", 1),
+        ("three", 0),
+        ("four", 0),
+    ]
+    assert str(outcomes[2].error) == "three: KeyError: 'items'"
+    assert "yielded kind 't.other', which it does not declare (t.a)" in str(outcomes[3].error)
+
+
+def test_a_collector_past_its_deadline_fails_without_partial_records() -> None:
+    import time
+
+    from attestly.integrations.base import CollectContext, Collector, IntegrationConfig, Record
+    from attestly.integrations.collection import run_collectors
+
+    def slow(ctx: CollectContext[IntegrationConfig]) -> object:
+        yield Record("t.a", "a", {})
+        time.sleep(0.2)
+        yield Record("t.a", "b", {})
+
+    (outcome,) = run_collectors(
+        [Collector("slow", ("t.a",), slow)], lambda: CollectContext(IntegrationConfig()), 0.1
+    )
+    assert outcome.error is not None
+    assert outcome.error.category == "timeout"
+    assert outcome.records == []
+
+
+def test_secrets_never_reach_the_logs(
+    sample_connection: Connection,
+    sample_server: SampleServer,
+    options: RunOptions,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    sample_server.faults["/users"] = [(429, "{}")] * 2
+    collect_connection(sample_connection.pk, options=options)
+    assert "retrying GET /users after throttled" in caplog.text
+    assert sample_server.token not in caplog.text
