@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from attestly.integrations.registry import (
@@ -40,3 +42,19 @@ def test_duplicate_slugs_are_refused() -> None:
 def test_an_unknown_slug_names_the_installed_ones() -> None:
     with pytest.raises(KeyError, match=r"no integration 'aws' \(installed: sample\)"):
         IntegrationRegistry([sample.integration]).get("aws")
+
+
+class LoadedEntryPoint:
+    """An entry point whose object is given, not imported."""
+
+    def __init__(self, name: str, value: object) -> None:
+        self.name, self.value, self._value = name, f"<{name}>", value
+
+    def load(self) -> object:
+        return self._value
+
+
+def test_a_checks_package_that_does_not_exist_is_named() -> None:
+    broken = dataclasses.replace(sample.integration, checks="integrations.sample.nowhere")
+    with pytest.raises(IntegrationDefinitionError, match="'integrations.sample.nowhere' cannot"):
+        discover([LoadedEntryPoint("sample", broken)])

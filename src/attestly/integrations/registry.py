@@ -9,6 +9,7 @@ to run with a registry of their own.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 from collections.abc import Iterable, Iterator
@@ -105,6 +106,10 @@ def discover(entry_points: Iterable[Any] | None = None) -> IntegrationRegistry:
         if integration.slug != ep.name:
             raise IntegrationDefinitionError(
                 f"{where}: the entry point name must equal the slug {integration.slug!r}"
+            )
+        if integration.checks and importlib.util.find_spec(integration.checks) is None:
+            raise IntegrationDefinitionError(
+                f"{where}: its checks package {integration.checks!r} cannot be found"
             )
         registry.register(integration, where)
     log.debug("integrations registered", extra={"count": len(registry)})
