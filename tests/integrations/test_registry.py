@@ -56,5 +56,5 @@ class LoadedEntryPoint:
 
 def test_a_checks_package_that_does_not_exist_is_named() -> None:
     broken = dataclasses.replace(sample.integration, checks="integrations.sample.nowhere")
-    with pytest.raises(IntegrationDefinitionError, match="'integrations.sample.nowhere' cannot"):
+    with pytest.raises(IntegrationDefinitionError, match=r"'integrations\.sample\.nowhere' cannot"):
         discover([LoadedEntryPoint("sample", broken)])
