@@ -21,6 +21,7 @@ from attestly.integrations.api.views import (
     ConnectionViewSet,
     IntegrationViewSet,
 )
+from attestly.integrations.builtin.linux_host.api import HostReportView
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
@@ -39,5 +40,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
+    path("host-reports/", HostReportView.as_view(), name="host-report"),
     path("<path:rest>", not_found),
 ]

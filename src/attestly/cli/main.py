@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from attestly import __version__
-from attestly.cli import audit, catalog, run_commands, setup_commands
+from attestly.cli import agent, audit, catalog, run_commands, setup_commands
 from attestly.cli import checks as checks_cli
 from attestly.cli import evidence as evidence_cli
 from attestly.cli import integrations as integrations_cli
@@ -30,6 +30,7 @@ app.command("connect")(integrations_cli.connect)
 app.add_typer(integrations_cli.connections_app, name="connections")
 app.command("collect")(integrations_cli.collect)
 app.add_typer(integrations_cli.secrets_app, name="secrets")
+app.command("agent")(agent.agent)
 
 
 def _version(value: bool) -> None:

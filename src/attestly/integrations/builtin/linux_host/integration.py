@@ -45,6 +45,10 @@ class LinuxHostConfig(IntegrationConfig):
 
     root: str = Field("/", description="Root of the host file system (/ for this host).")
     host_name: str = Field("", description="Resource name; the host's own name when empty.")
+    agent: bool = Field(
+        False,
+        description="Reports come from `attestly agent` on the host; the server does not collect.",
+    )
 
 
 def client_for(config: LinuxHostConfig) -> HostClient:
@@ -54,6 +58,11 @@ def client_for(config: LinuxHostConfig) -> HostClient:
 
 def _collector(facet: str) -> Collector:
     def collect(ctx: CollectContext[LinuxHostConfig]) -> Iterable[Record]:
+        if ctx.config.agent:
+            raise CollectorError(
+                f"{ctx.config.host_name or 'this host'} reports through `attestly agent`; "
+                "run the agent on that host (the server does not collect it)"
+            )
         ensure_linux()
         client = client_for(ctx.config)
         yield collect_facet(client, facet, ctx.config.host_name or host_name(client))
