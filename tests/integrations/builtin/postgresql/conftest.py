@@ -86,7 +86,13 @@ def pg_clusters() -> Iterator[Clusters]:
     try:
         for cluster in (good, bad):
             started.append(cluster.start())
-        _sql(good.port, f"CREATE ROLE auditor LOGIN PASSWORD '{AUDITOR_PASSWORD}'")
+        _sql(
+            good.port,
+            f"CREATE ROLE auditor LOGIN PASSWORD '{AUDITOR_PASSWORD}'",
+            f"CREATE ROLE granted LOGIN PASSWORD '{AUDITOR_PASSWORD}'",
+            "GRANT SELECT ON pg_hba_file_rules TO granted",  # the grant docs/ recommends
+            "GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO granted",
+        )
         _sql(bad.port, "CREATE ROLE admin2 LOGIN SUPERUSER PASSWORD 'x'")
         yield Clusters(Server(good.port, PASSWORD), Server(bad.port, PASSWORD))
     finally:

@@ -92,3 +92,12 @@ def test_a_non_superuser_is_denied_pg_hba_file_rules_only(pg_clusters: Clusters)
     assert collect_settings(auditor).data["settings"]["ssl"] == "on"
     with pytest.raises(PermissionDenied, match="permission denied for view pg_hba_file_rules"):
         collect_hba(auditor)
+
+
+def test_a_role_granted_pg_hba_file_rules_reads_it(pg_clusters: Clusters) -> None:
+    granted = client(pg_clusters.good, "granted", AUDITOR_PASSWORD)
+    assert [r["type"] for r in collect_hba(granted).data["rules"]] == [
+        "local",
+        "hostssl",
+        "hostssl",
+    ]
