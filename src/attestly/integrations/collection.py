@@ -17,6 +17,7 @@ Celery task call the same code.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -353,6 +354,28 @@ def execute_run(run_id: int, options: RunOptions | None = None) -> CollectionRun
     outcomes = run_collectors(
         integration.collectors, make_context, options.collector_timeout, options.on_progress
     )
+    return record_outcomes(
+        run, integration, outcomes, checks=checks, api_calls=calls.count, next_run_at=next_run
+    )
+
+
+def record_outcomes(
+    run: CollectionRun,
+    integration: Integration,
+    outcomes: Sequence[CollectorOutcome],
+    *,
+    checks: CheckRegistry | None = None,
+    api_calls: int = 0,
+    next_run_at: dt.datetime | None = None,
+) -> CollectionRun:
+    """Store the evidence of the successful collectors (one batch each), judge the
+    integration's checks, and close the run with its counts.
+
+    For collections that happen elsewhere (an agent posting a host's records): open a run
+    with `do_start_collection_run`, build one `CollectorOutcome` per collector (records, or
+    the `CollectorError` that failed it), and call this.
+    """
+    actor = run.actor
     for outcome in outcomes:
         if outcome.error is None:
             try:
@@ -360,7 +383,9 @@ def execute_run(run_id: int, options: RunOptions | None = None) -> CollectionRun
             except ValidationError as exc:
                 outcome.error = CollectorError(f"{outcome.name}: evidence refused: {exc.messages}")
                 outcome.records = []
-    check_run_id, results = evaluate_connection_checks(run, integration, outcomes, checks, actor)
+    check_run_id, results = evaluate_connection_checks(
+        run, integration, outcomes, checks or get_check_registry(), actor
+    )
     failed = {o.name: describe_error(o.error) for o in outcomes if o.error is not None}
     status = (
         RunStatus.SUCCEEDED
@@ -374,14 +399,14 @@ def execute_run(run_id: int, options: RunOptions | None = None) -> CollectionRun
         run=run,
         status=status,
         fields={
-            "api_calls": calls.count,
+            "api_calls": api_calls,
             "resources": len({(r.kind, r.key) for o in outcomes for r in o.records}),
             "evidence_items": sum(o.stored for o in outcomes),
             "results": results,
             "collectors": {o.name: o.report() for o in outcomes},
             "errors": failed,
-            "batch_key": f"connection:{connection.pk}:run:{run.pk}",
+            "batch_key": f"connection:{run.connection_id}:run:{run.pk}",
             "check_run_id": check_run_id,
         },
-        next_run_at=next_run,
+        next_run_at=next_run_at,
     )
