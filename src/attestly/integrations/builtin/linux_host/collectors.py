@@ -62,6 +62,7 @@ def _crypt_mapping(client: HostClient, block: str, depth: int = 0) -> str:
 
 
 def collect_disk_encryption(client: HostClient) -> dict[str, object]:
+    """Each block-device filesystem and the dm-crypt mapping under it, if any."""
     mounts = client.read("/proc/mounts")
     root: dict[str, object] | None = None
     root_note = ""
@@ -100,6 +101,7 @@ def _nft_rules(output: str) -> int:
 
 
 def collect_firewall(client: HostClient) -> dict[str, object]:
+    """The first active firewall (ufw, nftables, iptables) and its rule count."""
     found: list[str] = []
     ufw = client.run("ufw", "status")
     if not ufw.missing:
@@ -146,6 +148,7 @@ def _apt_setting(text: str, name: str) -> str | None:
 
 
 def collect_auto_updates(client: HostClient) -> dict[str, object]:
+    """unattended-upgrades (apt) or dnf-automatic: installed and enabled?"""
     if client.exists("/usr/bin/apt-get"):
         installed = client.exists("/usr/bin/unattended-upgrade")
         conf = "".join(
@@ -180,6 +183,7 @@ def collect_auto_updates(client: HostClient) -> dict[str, object]:
 
 
 def collect_ssh(client: HostClient) -> dict[str, object]:
+    """sshd's effective settings: `sshd -T` as root on the live host, else the files."""
     binary = client.exists("/usr/sbin/sshd")
     if client.is_root and binary and str(client.root) == "/":
         effective = client.run("sshd", "-T")
@@ -208,6 +212,7 @@ def collect_ssh(client: HostClient) -> dict[str, object]:
 
 
 def collect_time_sync(client: HostClient) -> dict[str, object]:
+    """Time daemons running and timedatectl's NTP state."""
     daemons = sorted(client.processes() & TIME_DAEMONS)
     show = client.run("timedatectl", "show", "-p", "NTP", "-p", "NTPSynchronized")
     values = dict(ln.partition("=")[::2] for ln in show.stdout.splitlines()) if show.stdout else {}
@@ -221,6 +226,7 @@ def collect_time_sync(client: HostClient) -> dict[str, object]:
 
 
 def collect_audit_logging(client: HostClient) -> dict[str, object]:
+    """auditd and its rules, journald persistence, syslog daemons."""
     running = client.processes()
     auditd = "auditd" in running
     rules: int | dict[str, str] | None = None
@@ -250,6 +256,7 @@ def collect_audit_logging(client: HostClient) -> dict[str, object]:
 
 
 def collect_os_release(client: HostClient) -> dict[str, object]:
+    """The distribution and release from os-release, and the kernel."""
     text = client.read_or_none("/etc/os-release") or client.read_or_none("/usr/lib/os-release")
     if text is None:
         raise CollectorError("neither /etc/os-release nor /usr/lib/os-release exists")
@@ -269,6 +276,7 @@ def collect_os_release(client: HostClient) -> dict[str, object]:
 
 
 def collect_pending_updates(client: HostClient, now: float | None = None) -> dict[str, object]:
+    """Security updates apt or dnf would install now."""
     if client.exists("/usr/bin/apt-get"):
         sim = client.run("apt-get", "-s", "-o", "Debug::NoLocking=1", "upgrade")
         if sim.returncode != 0:
@@ -294,6 +302,7 @@ def collect_pending_updates(client: HostClient, now: float | None = None) -> dic
 
 
 def collect_accounts(client: HostClient) -> dict[str, object]:
+    """UID 0 accounts, and empty passwords (from /etc/shadow when readable)."""
     passwd = client.read("/etc/passwd")
     uid0: list[str] = []
     empty: list[str] = []

@@ -145,6 +145,7 @@ def describe_certificate(
 
 
 def collect_certificate(client: TlsClient, endpoint: Endpoint) -> dict[str, object]:
+    """The leaf certificate's facts and whether its chain verifies."""
     handshake = client.plain()
     if not handshake.certificate:
         raise MalformedResponse(f"{endpoint.key}: the server sent no certificate")
@@ -153,6 +154,7 @@ def collect_certificate(client: TlsClient, endpoint: Endpoint) -> dict[str, obje
 
 
 def collect_protocols(client: TlsClient, endpoint: Endpoint) -> dict[str, object]:
+    """Which of TLS 1.0-1.3 the server accepts (None: not testable here)."""
     found: dict[str, object] = {}
     for name, version in PROTOCOLS.items():
         try:
@@ -166,6 +168,7 @@ def collect_protocols(client: TlsClient, endpoint: Endpoint) -> dict[str, object
 
 
 def collect_ciphers(client: TlsClient, endpoint: Endpoint) -> dict[str, object]:
+    """Per weak suite family, whether the server accepted one."""
     probes: list[dict[str, object]] = []
     for category, spec in WEAK_CIPHERS.items():
         try:
@@ -185,6 +188,7 @@ def collect_ciphers(client: TlsClient, endpoint: Endpoint) -> dict[str, object]:
 
 
 def collect_http(client: TlsClient, endpoint: Endpoint) -> dict[str, object]:
+    """HSTS from GET / when the endpoint is HTTPS."""
     if not endpoint.is_https:
         return {"https": False}
     status, headers = client.http_get("/")
