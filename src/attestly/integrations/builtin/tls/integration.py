@@ -25,7 +25,9 @@ class TlsConfig(IntegrationConfig):
     endpoints: list[str] = Field(min_length=1, description="host:port per endpoint (443 if none).")
     server_name: str = Field("", description="SNI and expected host name, when not the host.")
     ca_bundle: str = Field("", description="PEM CA bundle to verify chains; system CAs if empty.")
-    https: bool | None = Field(None, description="GET / for HSTS; default on ports 443 and 8443.")
+    https: bool = Field(
+        True, description="HTTPS endpoints: GET / for HSTS (off for LDAPS, SMTPS, PostgreSQL...)."
+    )
     expiry_days: int = Field(
         30, ge=1, le=365, description="Fail when a certificate expires sooner."
     )
