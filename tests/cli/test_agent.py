@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from attestly.accounts.models import User
+from attestly.accounts.models import ApiToken, User
 from attestly.checks.models import CheckResult
 from attestly.cli.main import app
 from attestly.core.models import Workspace
@@ -82,3 +82,19 @@ def test_a_refused_token_is_reported(live_server: object, acme: Workspace) -> No
     code, output = invoke("agent", "-w", "acme", "--server", str(live_server), "--token", "bad")
     assert code == 1
     assert "the server refused the report: HTTP 401" in output
+
+
+@pytest.mark.django_db
+def test_agent_token_makes_a_write_token_for_one_workspace(acme: Workspace, alice: User) -> None:
+    code, output = invoke("agent-token", "--workspace", "acme", "--as", "alice")
+    assert code == 0, output
+    token = ApiToken.objects.get(user=alice)
+    assert (token.scope, token.workspace, token.name) == ("write", acme, "agent:acme")
+    assert output.splitlines()[0].startswith(f"atk_{token.lookup}_")
+
+
+@pytest.mark.django_db
+def test_agent_token_refuses_a_viewer(acme: Workspace, bob: User) -> None:
+    code, output = invoke("agent-token", "--workspace", "acme", "--as", "bob")
+    assert code == 2
+    assert "bob is not an editor, admin or owner of acme" in output

@@ -90,3 +90,48 @@ def agent(
             f"{answer['evidence_items']} evidence items, results {answer['results']}",
             highlight=False,
         )
+
+
+AS_OPT = typer.Option(..., "--as", help="The editor, admin or owner the token acts as.")
+NAME_OPT = typer.Option("", "--name", help="Token name (default: agent:<workspace>).")
+DAYS_OPT = typer.Option(365, "--expires-days", min=1, help="Days until the token expires.")
+
+
+def agent_token(
+    workspace: str = WORKSPACE_OPT,
+    username: str = AS_OPT,
+    name: str = NAME_OPT,
+    expires_days: int = DAYS_OPT,
+) -> None:
+    """Create the write token `attestly agent` uses, limited to one workspace (shown once)."""
+    import datetime as dt
+
+    from attestly.cli.bootstrap import setup_django
+
+    setup_django()
+    from attestly.accounts.actions import do_create_api_token
+    from attestly.accounts.models import TokenScope, User
+    from attestly.checks.api.views import WRITERS
+    from attestly.core.models import Membership, Workspace
+
+    found = Workspace.objects.filter(slug=workspace).first()
+    if found is None:
+        raise fail(f"--workspace: no workspace {workspace!r}")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise fail(f"--as: no user {username!r}")
+    if not Membership.objects.filter(workspace=found, user=user, role__in=WRITERS).exists():
+        raise fail(f"--as: {username} is not an editor, admin or owner of {workspace}")
+    _token, key = do_create_api_token(
+        actor=user,
+        user=user,
+        name=name or f"agent:{workspace}",
+        scope=TokenScope.WRITE,
+        workspace=found,
+        expires_in=dt.timedelta(days=expires_days),
+    )
+    console.print(f"{key}", soft_wrap=True, highlight=False)
+    console.print(
+        f"write token for {workspace} only, expires in {expires_days} days; it is not shown again",
+        highlight=False,
+    )

@@ -31,6 +31,7 @@ app.add_typer(integrations_cli.connections_app, name="connections")
 app.command("collect")(integrations_cli.collect)
 app.add_typer(integrations_cli.secrets_app, name="secrets")
 app.command("agent")(agent.agent)
+app.command("agent-token")(agent.agent_token)
 
 
 def _version(value: bool) -> None:
