@@ -140,3 +140,11 @@ def write_passwdless(base: Path) -> Path:
 def test_a_host_that_is_not_linux_is_refused() -> None:
     with pytest.raises(NotLinux, match="this host runs Darwin, not Linux"):
         collect_host(HostClient(), system="Darwin")
+
+
+def test_as_root_the_effective_config_from_sshd_t_wins(tmp_path: Path) -> None:
+    effective = "port 22\npermitrootlogin without-password\npasswordauthentication no\n"
+    commands = {**HARDENED_COMMANDS, "sshd": CommandResult(0, effective)}
+    record = collect_facet(host(tmp_path, HARDENED, commands), "ssh", "web-1")
+    assert record.data["source"] == "sshd -T"
+    assert record.data["settings"]["permitrootlogin"] == "without-password"

@@ -185,7 +185,7 @@ def collect_auto_updates(client: HostClient) -> dict[str, object]:
 def collect_ssh(client: HostClient) -> dict[str, object]:
     """sshd's effective settings: `sshd -T` as root on the live host, else the files."""
     binary = client.exists("/usr/sbin/sshd")
-    if client.is_root and binary and str(client.root) == "/":
+    if client.is_root and binary:
         effective = client.run("sshd", "-T")
         if effective.returncode == 0 and effective.stdout:
             config = sshd.parse(
