@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from attestly.accounts.models import User
 from attestly.core.models import Workspace
@@ -36,6 +37,9 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             yield browser.new_page()
         finally:
             browser.close()
+            # ORM calls made while Playwright's event loop runs open connections in its
+            # context; close them here, or PostgreSQL refuses to drop the test database.
+            connections.close_all()
 
 
 def test_connect_through_the_generated_form_then_test_the_connection(
