@@ -148,3 +148,48 @@ def test_as_root_the_effective_config_from_sshd_t_wins(tmp_path: Path) -> None:
     record = collect_facet(host(tmp_path, HARDENED, commands), "ssh", "web-1")
     assert record.data["source"] == "sshd -T"
     assert record.data["settings"]["permitrootlogin"] == "without-password"
+
+
+RHEL = {
+    "etc/hostname": "db-1\n",
+    "etc/os-release": 'ID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.4"\n',
+    "usr/bin/dnf": "",
+    "etc/dnf/automatic.conf": "[commands]\nupgrade_type = security\napply_updates = yes\n",
+    "etc/systemd/system/timers.target.wants/dnf-automatic.timer": "",
+}
+DNF_SECURITY = (
+    "RLSA-2024:1234 Important/Sec. openssl-1:3.0.7-27.el9.x86_64\n"
+    "RLSA-2024:1250 Moderate/Sec.  curl-7.76.1-29.el9.x86_64\n"
+)
+
+
+def test_a_rhel_family_host_uses_dnf(tmp_path: Path, judge: Callable[..., Any]) -> None:
+    commands = {"dnf": CommandResult(0, DNF_SECURITY)}
+    client = host(tmp_path, RHEL, commands)
+    updates = collect_facet(client, "auto_updates", "db-1").data
+    assert (updates["mechanism"], updates["enabled"], updates["security_only"]) == (
+        "dnf-automatic",
+        True,
+        True,
+    )
+    pending = collect_facet(client, "pending_updates", "db-1").data
+    assert pending["security"] == ["curl-7.76.1-29.el9.x86_64", "openssl-1:3.0.7-27.el9.x86_64"]
+
+
+@pytest.mark.parametrize(
+    ("commands", "expected"),
+    [
+        ({"ufw": CommandResult(0, "Status: active\n\nTo Action From\n22/tcp ALLOW Anywhere\n")},
+         ("ufw", True, 1)),
+        ({"iptables-save": CommandResult(0, "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
+                                            "-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n")},
+         ("iptables", True, 2)),
+        ({"iptables-save": CommandResult(0, "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n")},
+         ("iptables", False, 0)),
+    ],
+)  # fmt: skip
+def test_ufw_and_iptables_rules_are_counted(
+    tmp_path: Path, commands: dict[str, CommandResult], expected: tuple[str, bool, int]
+) -> None:
+    data = collect_facet(host(tmp_path, {"etc/hostname": "h\n"}, commands), "firewall", "h").data
+    assert (data["tool"], data["active"], data["rule_count"]) == expected
