@@ -182,9 +182,9 @@ def list_connections(
             "integration": c.integration,
             "schedule": c.schedule,
             "enabled": c.enabled,
-            "last_run": c.last_run_at.isoformat() if c.last_run_at else None,
+            "last_run": f"{c.last_run_at:%Y-%m-%d %H:%M}" if c.last_run_at else None,
             "last_status": c.last_status or None,
-            "next_run": c.next_run_at.isoformat() if c.next_run_at else None,
+            "next_run": f"{c.next_run_at:%Y-%m-%d %H:%M}" if c.next_run_at else None,
         }
         for c in query
     ]

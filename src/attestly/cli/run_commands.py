@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import typer
 
@@ -29,20 +30,30 @@ def _refuse_pending_migrations() -> None:
         )
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     from attestly.conf.wsgi import application
     from attestly.integrations.scheduler import Scheduler
 
-    # The in-process scheduler runs due collections; only serve and demo start it.
+    # The in-process scheduler runs due collections; only serve and demo start it. SIGTERM
+    # (what service managers send) stops like Ctrl+C: running collections finish first.
+    signal.signal(signal.SIGTERM, _interrupt)
     scheduler = Scheduler().start()
     try:
         waitress_serve(application, host=host, port=port, threads=threads, ident="attestly",
                        clear_untrusted_proxy_headers=True,
                        max_request_body_size=200 * 1024 * 1024)
+    except KeyboardInterrupt:
+        pass  # waitress returns on most interrupts itself; either way, stop below
     finally:
+        console.print("Stopping: waiting for running collections to finish.")
         scheduler.stop()
+        console.print("Stopped.")
 
 
 def serve(host: str | None = HOST_OPT, port: int | None = PORT_OPT) -> None:
