@@ -82,3 +82,21 @@ def test_due_connections_are_claimed_once_and_run(
 def test_disabled_connections_are_not_scheduled(acme: Workspace, sample_installed: Any) -> None:
     make_connection(acme, config={"url": "http://x.invalid", "token": "t"}, enabled=False)
     assert dispatch_due(timezone.now() + dt.timedelta(days=1), submit=lambda _r: None) == []
+
+
+def test_a_run_cut_off_by_a_crash_is_resumed_without_duplicate_evidence(
+    sample_connection: Connection, options: Any
+) -> None:
+    from attestly.evidence.models import EvidenceItem
+    from attestly.integrations.actions import do_start_collection_run
+    from attestly.integrations.collection import execute_run
+    from attestly.integrations.tasks import resume_interrupted
+
+    run = do_start_collection_run(actor=None, connection=sample_connection)
+    execute_run(run.pk, options)
+    CollectionRun.objects.filter(pk=run.pk).update(status="running")  # died before closing
+    resumed: list[int] = []
+    assert resume_interrupted(submit=resumed.append) == [run.pk]
+    execute_run(resumed[0], options)
+    assert CollectionRun.objects.get(pk=run.pk).status == "succeeded"
+    assert EvidenceItem.objects.filter(workspace=sample_connection.workspace).count() == 5

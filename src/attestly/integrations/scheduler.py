@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import close_old_connections
 
-from attestly.integrations.tasks import dispatch_due, run_collection
+from attestly.integrations.tasks import dispatch_due, resume_interrupted, run_collection
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,12 @@ class Scheduler:
         workers: int = 2,
         dispatch: Callable[..., Any] = dispatch_due,
         run: Callable[[int], int] = run_collection,
+        resume: Callable[..., Any] | None = resume_interrupted,
     ) -> None:
         self.tick = tick
         self._dispatch = dispatch
         self._run = run
+        self._resume = resume
         self._stop = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect")
         self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
@@ -62,6 +64,11 @@ class Scheduler:
             log.error("collection failed: %s", future.exception())
 
     def _loop(self) -> None:
+        if self._resume is not None:
+            try:  # runs a crash or kill cut off; their batch keys make re-running safe
+                self._resume(submit=self._submit)
+            except Exception:
+                log.exception("resuming interrupted collections failed")
         while not self._stop.is_set():
             try:
                 self._dispatch(submit=self._submit)

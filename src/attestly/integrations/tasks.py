@@ -14,7 +14,7 @@ from django.utils import timezone
 from attestly.integrations.actions import do_claim_due_run, do_start_collection_run, load_config
 from attestly.integrations.base import CollectContext, CollectorError, ConnectionTest, TestStatus
 from attestly.integrations.collection import RunOptions, execute_run
-from attestly.integrations.models import CollectionRun, Connection
+from attestly.integrations.models import CollectionRun, Connection, RunStatus
 from attestly.integrations.registry import IntegrationRegistry, get_registry
 from attestly.integrations.secrets import SecretsError
 
@@ -57,6 +57,20 @@ def dispatch_due(
         started.append(run.pk)
         submit(run.pk)
     return started
+
+
+def resume_interrupted(submit: Callable[[int], Any] = run_collection) -> list[int]:
+    """Hand every run still marked running to `submit` again: in the embedded shape only one
+    process runs collections, so at its start such runs were cut off by a crash or a kill.
+    Re-running one is safe: its evidence batches have deterministic keys."""
+    interrupted = list(
+        CollectionRun.objects.filter(status=RunStatus.RUNNING, connection__isnull=False)
+        .order_by("started_at")
+        .values_list("pk", flat=True)
+    )
+    for run_id in interrupted:
+        submit(run_id)
+    return interrupted
 
 
 def test_connection(
