@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from attestly.checks.registry import get_registry as get_check_registry
-from attestly.evidence.actions import EvidenceInput, do_record_evidence_batch
-from attestly.evidence.models import Source
-from attestly.integrations.actions import (
-    do_create_connection,
-    do_finish_collection_run,
-    do_start_collection_run,
-)
+from attestly.integrations.actions import do_create_connection, do_start_collection_run
 from attestly.integrations.base import CollectorError, Record
 from attestly.integrations.builtin.linux_host.collectors import COLLECTORS
 from attestly.integrations.builtin.linux_host.schemas import KIND_PREFIX
-from attestly.integrations.collection import CollectorOutcome, describe_error
-from attestly.integrations.collection import evaluate_connection_checks as judge
-from attestly.integrations.models import CollectionRun, Connection, RunStatus
+from attestly.integrations.collection import CollectorOutcome, record_outcomes
+from attestly.integrations.models import CollectionRun, Connection
 from attestly.integrations.registry import get_registry
 
 if TYPE_CHECKING:
@@ -63,32 +55,5 @@ def do_record_host_report(
             outcome.error = CollectorError(f"{facet}: missing from the agent's report")
         else:
             outcome.records = [reported]
-            result = do_record_evidence_batch(
-                actor=actor,
-                workspace=workspace,
-                source=Source.CONNECTION,
-                batch_key=f"connection:{connection.pk}:run:{run.pk}:{facet}",
-                source_ref=f"connection:{connection.pk}",
-                items=[EvidenceInput(kind=reported.kind, resource_key=host, content=reported.data)],
-            )
-            outcome.stored = result.item_count
         outcomes.append(outcome)
-    integration = get_registry().get("linux_host")
-    check_run_id, results = judge(run, integration, outcomes, get_check_registry(), actor)
-    failed = {o.name: describe_error(o.error) for o in outcomes if o.error is not None}
-    status = RunStatus.PARTIAL if failed else RunStatus.SUCCEEDED
-    return do_finish_collection_run(
-        actor=actor,
-        run=run,
-        status=RunStatus.FAILED if len(failed) == len(outcomes) else status,
-        fields={
-            "resources": len(records),
-            "evidence_items": sum(o.stored for o in outcomes),
-            "results": results,
-            "collectors": {o.name: o.report() for o in outcomes},
-            "errors": failed,
-            "batch_key": f"connection:{connection.pk}:run:{run.pk}",
-            "check_run_id": check_run_id,
-        },
-        next_run_at=None,
-    )
+    return record_outcomes(run, get_registry().get("linux_host"), outcomes)
