@@ -115,3 +115,27 @@ def test_on_a_terminal_missing_required_fields_are_asked_for_secrets_unechoed() 
     assert "url (Base URL of the sample API" in shown
     assert "token (API token):" in shown
     assert "tok-typed-in" not in shown
+
+
+def test_secrets_rotate_with_a_key_file_generates_and_replaces_it(
+    acme: Workspace,
+    sample_installed: Any,
+    sample_server: SampleServer,
+    tmp_path: Path,
+    settings: Any,
+) -> None:
+    connect(sample_server, "--secret", "token=tok-in-file-mode", "--no-test")
+    settings.OPTIONS = settings.OPTIONS.model_copy(
+        update={"secret_key": None, "data_dir": tmp_path}
+    )
+    key_path = tmp_path / "secret_key"
+    key_path.write_text(settings.SECRET_KEY + "\n")
+    code, out = invoke("secrets", "rotate")
+    assert code == 0, out
+    assert f"Wrote the new key to {key_path} (mode 0600)." in out.replace("\n", "")
+    new_key = key_path.read_text().strip()
+    assert new_key != settings.SECRET_KEY
+    assert key_path.stat().st_mode & 0o777 == 0o600
+    assert not (tmp_path / "secret_key.new").exists()
+    stored = Connection.objects.get(name="prod").secrets
+    assert SecretBox(new_key).open(stored) == {"token": "tok-in-file-mode"}
