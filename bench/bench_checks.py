@@ -196,16 +196,22 @@ def build_checks() -> tuple[list[Check], list[Check]]:
 
 def measure(
     checks: list[Check], by_kind: dict[str, list[Evidence]], repeat: int
-) -> tuple[float, list[Any]]:
+) -> tuple[float, float, list[Any]]:
+    """Median wall time and median CPU time of this process over `repeat` runs.
+
+    The budget is per core, so it is judged on CPU time: on a busy machine other processes
+    take wall time from us without changing the work one evaluation costs.
+    """
     ctx = Context(now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
-    times = []
+    walls, cpus = [], []
     result: list[Any] = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         result = evaluate_all(checks, by_kind, ctx)
-        times.append(time.perf_counter() - start)
-        print(f"    run: {times[-1]:.3f} s", flush=True)
-    return statistics.median(times), result
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+        print(f"    run: {walls[-1]:.3f} s wall, {cpus[-1]:.3f} s CPU", flush=True)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def main() -> int:
@@ -221,20 +227,23 @@ def main() -> int:
         f"{args.resources:,} resources x {len(python)} checks = {evaluations:,} evaluations, "
         f"median of {args.repeat} runs, one core"
     )
+    print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("  python checks:")
-    py_time, py_result = measure(python, by_kind, args.repeat)
+    py_wall, py_cpu, py_result = measure(python, by_kind, args.repeat)
     print("  declarative checks:")
-    decl_time, decl_result = measure(declared, by_kind, args.repeat)
+    decl_wall, decl_cpu, decl_result = measure(declared, by_kind, args.repeat)
     same = all(a.statuses == b.statuses for a, b in zip(py_result, decl_result, strict=True))
-    py_rate, decl_rate = evaluations / py_time, evaluations / decl_time
+    py_rate, decl_rate = evaluations / py_cpu, evaluations / decl_cpu
     ratio = decl_rate / py_rate
     ok_py, ok_decl = py_rate >= BUDGET_EVALS, ratio >= BUDGET_RATIO
     print(
-        f"python:      {py_rate:>12,.0f} evaluations/s  budget >= {BUDGET_EVALS:,}  "
+        f"python:      {py_rate:>12,.0f} evaluations/s of CPU  "
+        f"({evaluations / py_wall:,.0f}/s wall)  budget >= {BUDGET_EVALS:,}  "
         f"{'OK' if ok_py else 'MISSED'}"
     )
     print(
-        f"declarative: {decl_rate:>12,.0f} evaluations/s  = {ratio:.0%} of python  "
+        f"declarative: {decl_rate:>12,.0f} evaluations/s of CPU  "
+        f"({evaluations / decl_wall:,.0f}/s wall)  = {ratio:.0%} of python  "
         f"budget >= {BUDGET_RATIO:.0%}  {'OK' if ok_decl else 'MISSED'}"
     )
     print(f"same verdicts from both: {'yes' if same else 'NO'}")

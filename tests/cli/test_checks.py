@@ -92,3 +92,13 @@ def test_run_reports_counts(acme: Workspace) -> None:
     code, out = invoke("run", "--workspace", "acme")
     assert code == 0
     assert "no evidence" in out
+
+
+def test_error_messages_keep_brackets(acme: Workspace, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("check_id,resource\nx,y\n")
+    result = runner.invoke(
+        evidence_app, ["import", str(bad), "--format", "csv", "--workspace", "acme"]
+    )
+    assert result.exit_code == 2
+    assert "missing ['status']" in result.output

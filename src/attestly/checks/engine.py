@@ -1,6 +1,6 @@
 """Evaluating checks over evidence. Pure: no database, no clock, no I/O.
 
-The inner loop is one list comprehension per check (`[evaluate(item, ctx) for item in items]`)
+The inner loop is one C-level `map` per check (`list(map(evaluate, items, repeat(ctx)))`)
 followed by one C-level `map` from return values to statuses. Nothing is allocated per
 evaluation beyond the result list slot; a check that raises is re-run item by item so only the
 items it fails on become `error`, and the run goes on with the next check.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from attestly.checks.metadata import Scope
@@ -93,7 +94,8 @@ def evaluate_check(check: Check, items: Sequence[Evidence], ctx: Context) -> Che
             check.id, items, [status], {0: detail} if detail else {}, workspace_scope=True
         )
     try:
-        raw = [fn(item, ctx) for item in items]
+        # map() drives the loop in C: no bytecode runs per item outside `evaluate` itself.
+        raw = list(map(fn, items, repeat(ctx)))
     except Exception:
         return _evaluate_one_by_one(check, items, ctx)
     statuses: list[Status | None] = list(map(_STATUS_OF.get, raw))

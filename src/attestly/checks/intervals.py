@@ -10,7 +10,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
 from attestly.checks.mapping import mappings_for
@@ -67,6 +69,48 @@ def merge_duplicates(outcomes: Iterable[Outcome]) -> list[Outcome]:
     return list(merged.values())
 
 
+def _insert_intervals(workspace: Workspace, rows: list[tuple[Any, ...]], now: dt.datetime) -> None:
+    """Insert new current intervals with one prepared statement (`executemany`).
+
+    `bulk_create` builds one multi-row INSERT per 90 rows on SQLite (its 999-parameter
+    limit) and prepares every field in Python; a first run over millions of resources spends
+    most of its time there. Values are adapted by the backend's own operations.
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    table = connection.ops.quote_name(CheckResult._meta.db_table)
+    stamp = ops.adapt_datetimefield_value(now)
+    encoder = CheckResult._meta.get_field("evidence_hashes").encoder
+    # Only the model's own table name is interpolated; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (workspace_id, check_id, resource_key, kind, status, detail, "  # noqa: S608
+        "evidence_hashes, evaluator, first_seen, last_seen, is_current) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        workspace.pk,
+                        c,
+                        r,
+                        k,
+                        st,
+                        d,
+                        ops.adapt_json_value(h, encoder),
+                        e,
+                        stamp,
+                        stamp,
+                        True,
+                    )
+                    for c, r, k, st, d, h, e in rows[start : start + 10_000]
+                ],
+            )
+
+
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
@@ -101,7 +145,7 @@ def apply_outcomes(
     changes = IntervalChanges()
     extend: list[int] = []
     close: list[int] = []
-    new: list[CheckResult] = []
+    new: list[tuple[Any, ...]] = []
     today: dict[tuple[str, str], str] = {}
     for outcome in outcomes:
         key = (outcome.check_id, outcome.resource_key)
@@ -121,17 +165,14 @@ def apply_outcomes(
         if previous is not None:
             close.append(previous[0])
         new.append(
-            CheckResult(
-                workspace=workspace,
-                check_id=outcome.check_id,
-                resource_key=outcome.resource_key,
-                kind=outcome.kind,
-                status=status,
-                detail=outcome.detail,
-                evidence_hashes=list(outcome.evidence_hashes),
-                evaluator=evaluators.get(outcome.check_id, ""),
-                first_seen=now,
-                last_seen=now,
+            (
+                outcome.check_id,
+                outcome.resource_key,
+                outcome.kind,
+                status.value,
+                outcome.detail,
+                list(outcome.evidence_hashes),
+                evaluators.get(outcome.check_id, ""),
             )
         )
     close.extend(pk for pk, _status, _hashes in current.values())
@@ -139,7 +180,7 @@ def apply_outcomes(
         CheckResult.objects.filter(pk__in=ids).update(last_seen=now)
     for ids in _chunks(close):
         CheckResult.objects.filter(pk__in=ids).update(is_current=False)
-    CheckResult.objects.bulk_create(new, batch_size=1000)
+    _insert_intervals(workspace, new, now)
     changes.extended, changes.opened, changes.closed = len(extend), len(new), len(close)
     refresh_rollups(workspace, now, check_ids, today, extra_criteria, registry)
     return changes

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 console = Console()
 err_console = Console(stderr=True)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # Messages quote user data (paths, patterns like [a-z]): print them as text, not markup.
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -26,6 +28,7 @@ def setup_django() -> None:
 
     if apps.ready:
         return
+    from attestly.checks.metadata import CheckDefinitionError
     from attestly.conf.options import OptionsError
 
     try:
@@ -34,6 +37,8 @@ def setup_django() -> None:
         django.setup()
     except OptionsError as exc:
         raise fail(f"configuration: {exc}") from None
+    except CheckDefinitionError as exc:  # a bad check (e.g. in ATTESTLY_CHECKS_DIRS) at start-up
+        raise fail(f"checks: {exc}") from None
 
 
 def ensure_data_dir(data_dir: Path) -> list[str]:

@@ -282,24 +282,34 @@ def do_upload_evidence(
     if effective_from and effective_to and effective_to < effective_from:
         raise ValidationError({"effective_to": "The period ends before it starts."})
     refs = [r.strip() for r in control_refs if r.strip()]
+    from attestly.evidence.blobs import get_blob_store
+
     accepted = accept_upload(chunks, filename)
-    result = do_record_evidence_batch(
-        actor=actor,
-        workspace=workspace,
-        source=Source.UPLOAD,
-        batch_key=batch_key or f"upload:{uuid.uuid4()}",
-        source_ref=accepted.filename,
-        items=[
-            EvidenceInput(
-                kind=kind,
-                resource_key=accepted.filename,
-                blob=accepted.blob,
-                effective_from=effective_from,
-                effective_to=effective_to,
-                valid_until=valid_until,
-                filename=accepted.filename,
-                control_refs=refs,
-            )
-        ],
-    )
+    try:
+        result = do_record_evidence_batch(
+            actor=actor,
+            workspace=workspace,
+            source=Source.UPLOAD,
+            batch_key=batch_key or f"upload:{uuid.uuid4()}",
+            source_ref=accepted.filename,
+            items=[
+                EvidenceInput(
+                    kind=kind,
+                    resource_key=accepted.filename,
+                    blob=accepted.blob,
+                    effective_from=effective_from,
+                    effective_to=effective_to,
+                    valid_until=valid_until,
+                    filename=accepted.filename,
+                    control_refs=refs,
+                )
+            ],
+        )
+        store = get_blob_store()
+        if not store.exists(accepted.blob.digest):
+            # A tombstone of the same content, deciding before this item committed, deleted
+            # the shared file: put it back now that this item refers to it.
+            store.put_path(accepted.blob.digest, accepted.staged.path, keep=True)
+    finally:
+        accepted.discard()
     return EvidenceItem.objects.get(workspace=workspace, seq=result.last_seq)

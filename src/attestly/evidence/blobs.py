@@ -28,7 +28,7 @@ class BlobTooLarge(Exception):
 class BlobStore(Protocol):
     name: str
 
-    def put_path(self, digest: str, path: Path) -> None: ...
+    def put_path(self, digest: str, path: Path, *, keep: bool = False) -> None: ...
     def open(self, digest: str) -> IO[bytes]: ...
     def exists(self, digest: str) -> bool: ...
     def delete(self, digest: str) -> None: ...
@@ -112,13 +112,19 @@ class LocalBlobStore:
     def path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest[2:4] / digest
 
-    def put_path(self, digest: str, path: Path) -> None:
+    def put_path(self, digest: str, path: Path, *, keep: bool = False) -> None:
+        """Store the file at `path` under `digest`; `keep` leaves `path` in place (hard link)."""
         target = self.path(digest)
-        if target.exists():
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if keep:
+                with contextlib.suppress(FileExistsError):
+                    target.hardlink_to(path)
+            else:
+                path.replace(target)
+                return
+        if not keep:
             path.unlink(missing_ok=True)
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        path.replace(target)
 
     def open(self, digest: str) -> IO[bytes]:
         return self.path(digest).open("rb")
@@ -140,7 +146,7 @@ class S3BlobStore:
 
         self.storage = S3Storage(file_overwrite=True, default_acl=None, **storage_options)
 
-    def put_path(self, digest: str, path: Path) -> None:
+    def put_path(self, digest: str, path: Path, *, keep: bool = False) -> None:
         from django.core.files import File
 
         try:
@@ -148,7 +154,8 @@ class S3BlobStore:
                 with path.open("rb") as fh:
                     self.storage.save(digest, File(fh, name=digest))
         finally:
-            path.unlink(missing_ok=True)
+            if not keep:
+                path.unlink(missing_ok=True)
 
     def open(self, digest: str) -> IO[bytes]:
         if not self.storage.exists(digest):

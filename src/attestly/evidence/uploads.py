@@ -55,8 +55,14 @@ class UploadRejected(Exception):
 
 @dataclass(frozen=True)
 class AcceptedUpload:
+    """A checked file, in the blob store, with its staging copy kept until `discard`."""
+
     blob: StoredBlob
     filename: str
+    staged: StagedFile
+
+    def discard(self) -> None:
+        self.staged.discard()
 
 
 def clean_filename(name: str) -> str:
@@ -128,7 +134,10 @@ def inspect_zip(staged: StagedFile) -> str:
 def accept_upload(
     chunks: Iterable[bytes], filename: str, *, max_bytes: int | None = None
 ) -> AcceptedUpload:
-    """Stream, hash, check and store one file in the blob store. Raises UploadRejected."""
+    """Stream, hash, check and store one file in the blob store. Raises UploadRejected.
+
+    The staging copy is kept (call `discard`) so the caller can put the file back should a
+    concurrent tombstone of the same content delete it before the new item commits."""
     limit = max_bytes if max_bytes is not None else settings.OPTIONS.evidence_upload_max_bytes
     try:
         staged = stage_chunks(chunks, max_bytes=limit)
@@ -143,7 +152,11 @@ def accept_upload(
     except BaseException:
         staged.discard()
         raise
-    get_blob_store().put_path(staged.digest, staged.path)
+    try:
+        get_blob_store().put_path(staged.digest, staged.path, keep=True)
+    except BaseException:
+        staged.discard()
+        raise
     return AcceptedUpload(
-        StoredBlob(staged.digest, staged.size, media_type), clean_filename(filename)
+        StoredBlob(staged.digest, staged.size, media_type), clean_filename(filename), staged
     )
