@@ -237,3 +237,17 @@ def test_secrets_never_reach_the_logs(
     collect_connection(sample_connection.pk, options=options)
     assert "retrying GET /users after throttled" in caplog.text
     assert sample_server.token not in caplog.text
+
+
+def test_secrets_sealed_under_another_key_fail_the_run_saying_so(
+    sample_connection: Connection, options: RunOptions
+) -> None:
+    from attestly.integrations.actions import do_rotate_secrets
+    from attestly.integrations.secrets import SecretBox, current_box
+
+    do_rotate_secrets(actor=None, old=current_box(), new=SecretBox("k" * 40))
+    run = collect_connection(sample_connection.pk, options=options)
+    assert run.status == "failed"
+    assert run.errors["connection"]["category"] == "config"
+    assert "without `attestly secrets rotate`" in run.errors["connection"]["message"]
+    assert kinds_stored(sample_connection) == []
