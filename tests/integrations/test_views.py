@@ -95,3 +95,16 @@ def test_the_test_button_answers_with_a_partial(
     assert html.startswith('<p id="test-result" role="status" class="error">')
     assert "bad_credentials" in html
     assert "GET /me answered 401: the credentials were refused" in html
+
+
+def test_collect_now_makes_the_connection_due(
+    alice: User, bob: User, sample_connection: Connection
+) -> None:
+    url = f"/integrations/connections/{sample_connection.pk}/collect/"
+    assert client_for(bob).post(url).status_code == 404  # a viewer
+    html = client_for(alice).post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Queued: the collection starts within a minute" in html
+    from attestly.core.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="integrations.connection.request_collection")
+    assert entry.actor == alice

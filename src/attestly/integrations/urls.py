@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.integration_list, name="list"),
     path("connections/<int:pk>/", views.connection_detail, name="connection"),
     path("connections/<int:pk>/test/", views.connection_test, name="connection-test"),
+    path("connections/<int:pk>/collect/", views.connection_collect, name="connection-collect"),
     path("<str:slug>/connect/", views.connect, name="connect"),
 ]

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from attestly.checks.queries import counts_by_check
 from attestly.checks.registry import get_registry as get_check_registry
 from attestly.core.models import Membership, Role
-from attestly.integrations.actions import do_create_connection
+from attestly.integrations.actions import do_create_connection, do_request_collection
 from attestly.integrations.collection import checks_for
 from attestly.integrations.forms import connection_form
 from attestly.integrations.models import Connection
@@ -100,3 +101,21 @@ def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("You cannot test connections here.")
     result = test_connection(connection)
     return render(request, "integrations/_test_result.html", {"result": result})
+
+
+@login_required
+@require_POST
+def connection_collect(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make the connection due now; the scheduler of `attestly serve` runs it within a tick."""
+    connection = _visible(request, pk)
+    if not _may_write(request, connection.workspace_id):
+        raise Http404("You cannot collect connections here.")
+    do_request_collection(
+        actor=request.user,  # type: ignore[arg-type]
+        connection=connection,
+        now=timezone.now(),
+    )
+    return HttpResponse(
+        '<p id="collect-result" role="status">Queued: the collection starts within a minute; '
+        "reload this page to see the run.</p>"
+    )
