@@ -108,3 +108,26 @@ def test_collect_now_makes_the_connection_due(
 
     entry = AuditEntry.objects.get(action="integrations.connection.request_collection")
     assert entry.actor == alice
+
+
+def test_editing_shows_settings_but_never_the_secret_and_keeps_it_when_blank(
+    alice: User, sample_connection: Connection, sample_server: SampleServer
+) -> None:
+    url = f"/integrations/connections/{sample_connection.pk}/edit/"
+    html = client_for(alice).get(url).content.decode()
+    assert f'name="url" value="{sample_server.url}"' in html
+    assert 'name="schedule" value="1h"' in html
+    assert sample_server.token not in html
+    form = {"name": "renamed", "schedule": "2h", "url": sample_server.url, "org": "globex"}
+    response = client_for(alice).post(url, form)
+    assert response.status_code == 302
+    sample_connection.refresh_from_db()
+    assert (sample_connection.name, sample_connection.schedule) == ("renamed", "2h")
+    config = load_config(sample_connection, sample_connection_integration())
+    assert config.token.get_secret_value() == sample_server.token  # type: ignore[attr-defined]
+
+
+def sample_connection_integration() -> Any:
+    from attestly.integrations.registry import get_registry
+
+    return get_registry().get("sample")

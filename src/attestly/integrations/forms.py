@@ -118,6 +118,6 @@ def connection_form(
         form.fields[name] = _form_field(info, name in secret_names, editing)
         names.append(name)
     form.config_fields = tuple(names)
-    if not form.is_bound:
+    if not form.is_bound and "schedule" not in form.initial:
         form.fields["schedule"].initial = integration.default_schedule
     return form

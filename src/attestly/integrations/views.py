@@ -13,7 +13,11 @@ from django.views.decorators.http import require_POST
 from attestly.checks.queries import counts_by_check
 from attestly.checks.registry import get_registry as get_check_registry
 from attestly.core.models import Membership, Role
-from attestly.integrations.actions import do_create_connection, do_request_collection
+from attestly.integrations.actions import (
+    do_create_connection,
+    do_request_collection,
+    do_update_connection,
+)
 from attestly.integrations.collection import checks_for
 from attestly.integrations.forms import connection_form
 from attestly.integrations.models import Connection
@@ -118,4 +122,41 @@ def connection_collect(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(
         '<p id="collect-result" role="status">Queued: the collection starts within a minute; '
         "reload this page to see the run.</p>"
+    )
+
+
+@login_required
+def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a connection's settings and schedule; blank secrets keep their stored value."""
+    connection = _visible(request, pk)
+    registry = get_registry()
+    if connection.integration not in registry or not _may_write(request, connection.workspace_id):
+        raise Http404("You cannot change this connection.")
+    integration = registry.get(connection.integration)
+    initial = {**connection.config, "name": connection.name, "schedule": connection.schedule}
+    form = connection_form(
+        integration,
+        editing=True,
+        data=request.POST if request.method == "POST" else None,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_connection(
+                actor=request.user,  # type: ignore[arg-type]
+                connection=connection,
+                name=form.cleaned_data["name"],
+                config=form.config_values(),
+                schedule=form.cleaned_data["schedule"],
+                registry=registry,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            return redirect("integrations:connection", pk=connection.pk)
+    return render(
+        request,
+        "integrations/connect.html",
+        {"integration": integration, "form": form, "connection": connection},
     )
