@@ -91,5 +91,6 @@ def test_readiness_queries_stay_constant(
         ControlMappingFactory(
             control=ControlFactory(workspace=acme), criterion=criterion(f"soc2:CC{1 + i % 9}.1")
         )
-    with django_assert_max_num_queries(6):  # type: ignore[operator]
+    # 6 for the rule's inputs, 3 for the automated-check signals; none grow with the data.
+    with django_assert_max_num_queries(9):  # type: ignore[operator]
         compute_readiness(adoption)

@@ -23,6 +23,12 @@ from attestly.controls.api.views import (
 from attestly.core.api.views import WorkspaceViewSet
 from attestly.evidence.api.views import EvidenceViewSet
 from attestly.frameworks.api.views import CriterionViewSet, FrameworkViewSet
+from attestly.integrations.api.views import (
+    CollectionRunViewSet,
+    ConnectionViewSet,
+    IntegrationViewSet,
+)
+from attestly.integrations.builtin.linux_host.api import HostReportView
 from attestly.readiness.api.views import (
     AdoptionViewSet,
     ExclusionViewSet,
@@ -48,10 +54,14 @@ router.register("checks", CheckViewSet, basename="check")
 router.register("check-results", CheckResultViewSet, basename="check-result")
 router.register("check-exceptions", CheckExceptionViewSet, basename="check-exception")
 router.register("check-mappings", CheckMappingViewSet, basename="check-mapping")
+router.register("integrations", IntegrationViewSet, basename="integration")
+router.register("connections", ConnectionViewSet, basename="connection")
+router.register("runs", CollectionRunViewSet, basename="collection-run")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
+    path("host-reports/", HostReportView.as_view(), name="host-report"),
     path("<path:rest>", not_found),
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from attestly import __version__
-from attestly.cli import audit, catalog, readiness, run_commands, scope, setup_commands
+from attestly.cli import agent, audit, catalog, readiness, run_commands, scope, setup_commands
 from attestly.cli import checks as checks_cli
 from attestly.cli import evidence as evidence_cli
+from attestly.cli import integrations as integrations_cli
 
 app = typer.Typer(
     name="attestly",
@@ -27,6 +28,12 @@ app.add_typer(scope.app, name="scope")
 app.command("readiness")(readiness.readiness)
 app.add_typer(evidence_cli.app, name="evidence")
 app.add_typer(checks_cli.app, name="checks")
+app.command("connect")(integrations_cli.connect)
+app.add_typer(integrations_cli.connections_app, name="connections")
+app.command("collect")(integrations_cli.collect)
+app.add_typer(integrations_cli.secrets_app, name="secrets")
+app.command("agent")(agent.agent)
+app.command("agent-token")(agent.agent_token)
 
 
 def _version(value: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import typer
 
@@ -34,12 +35,17 @@ def _refuse_pending_migrations() -> None:
         )
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _serve(host: str, port: int, threads: int) -> None:
     import socket
 
     from waitress import serve as waitress_serve
 
     from attestly.conf.wsgi import application
+    from attestly.integrations.scheduler import Scheduler
 
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         try:
@@ -49,15 +55,26 @@ def _serve(host: str, port: int, threads: int) -> None:
                 f"cannot listen on {host}:{port} ({exc.strerror}); "
                 "is another server running there? Pass --port to choose another"
             ) from None
-    waitress_serve(
-        application,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="attestly",
-        clear_untrusted_proxy_headers=True,
-        max_request_body_size=200 * 1024 * 1024,
-    )
+    # The in-process scheduler runs due collections; only serve and demo start it. SIGTERM
+    # (what service managers send) stops like Ctrl+C: running collections finish first.
+    signal.signal(signal.SIGTERM, _interrupt)
+    scheduler = Scheduler().start()
+    try:
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="attestly",
+            clear_untrusted_proxy_headers=True,
+            max_request_body_size=200 * 1024 * 1024,
+        )
+    except KeyboardInterrupt:
+        pass  # waitress returns on most interrupts itself; either way, stop below
+    finally:
+        console.print("Stopping: waiting for running collections to finish.")
+        scheduler.stop()
+        console.print("Stopped.")
 
 
 def serve(host: str | None = HOST_OPT, port: int | None = PORT_OPT) -> None:

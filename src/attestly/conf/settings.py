@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "attestly.readiness",
     "attestly.evidence",
     "attestly.checks",
+    "attestly.integrations",
     "attestly.api",
     "attestly.web",
 ]
@@ -176,6 +177,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a field named "status"; give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "ImplementationStatusEnum": "attestly.controls.models.ImplementationStatus",
+        "CheckResultStatusEnum": "attestly.checks.types.Status",
+        "CollectionRunStatusEnum": "attestly.integrations.models.RunStatus",
+        "CriterionStatusEnum": "attestly.readiness.scoring.CriterionStatus",
+        "ConnectionTestStatusEnum": "attestly.integrations.base.TestStatus",
+    },
 }
 
 LOGGING = {

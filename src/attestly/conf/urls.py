@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("attestly.readiness.urls")),
     path("checks/", include("attestly.checks.urls")),
     path("evidence/", include("attestly.evidence.urls")),
+    path("integrations/", include("attestly.integrations.urls")),
     path("", include("attestly.web.urls")),
 ]

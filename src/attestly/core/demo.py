@@ -93,6 +93,10 @@ def do_seed_demo() -> DemoLogin:
     from attestly.checks.demo import seed_demo_checks
 
     seed_demo_checks(workspace=workspace, actor=user)
+    # The local host, connected and collected once, so the dashboard shows real results.
+    from attestly.integrations.demo import seed_demo_connections
+
+    seed_demo_connections(workspace=workspace, actor=user)
     return DemoLogin(username=DEMO_USERNAME, password=password, token=key, workspace=workspace)
 
 

@@ -250,3 +250,28 @@ def make_check(
         },
     )
     return build_check(data, shipped_catalog(), f"<{check_id}>", code=module)  # type: ignore[arg-type]
+
+
+def make_connection(
+    workspace: Workspace,
+    integration: str = "sample",
+    *,
+    name: str = "sample-prod",
+    config: dict[str, Any] | None = None,
+    schedule: str | None = None,
+    actor: User | None = None,
+    enabled: bool = True,
+) -> Any:
+    """A connection made through the real action (its secrets sealed). The integration must
+    be installed (see `attestly.testing.integrations`)."""
+    from attestly.integrations.actions import do_create_connection
+
+    return do_create_connection(
+        actor=actor,
+        workspace=workspace,
+        integration=integration,
+        name=name,
+        config=config or {},
+        schedule=schedule,
+        enabled=enabled,
+    )

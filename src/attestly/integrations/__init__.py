@@ -1,0 +1,1 @@
+"""Integrations: declarations, discovery, connections, collection. See `integrations.base`."""

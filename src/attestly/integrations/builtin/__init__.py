@@ -1,0 +1,1 @@
+"""Attestly's own integrations, one package each (`attestly.integrations` entry points)."""

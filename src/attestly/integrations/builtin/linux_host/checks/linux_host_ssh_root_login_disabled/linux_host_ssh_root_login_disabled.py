@@ -1,0 +1,21 @@
+"""Effective sshd setting permitrootlogin, Match blocks included; n/a without sshd."""
+
+from __future__ import annotations
+
+from attestly.checks.types import Context, Evidence, Verdict
+from attestly.integrations.builtin.common import fail, not_applicable, unreadable
+
+
+def evaluate(item: Evidence, ctx: Context) -> bool | Verdict | None:
+    if (error := unreadable(item.data)) is not None:
+        return error
+    if not item.data["installed"]:
+        return not_applicable("sshd is not installed")
+    value = item.data["settings"].get("permitrootlogin", "")
+    if value != "no":
+        return fail(f"permitrootlogin is {value} in {item.data['source']}")
+    for block in item.data.get("match_overrides") or []:
+        override = block.get("permitrootlogin")
+        if override is not None and override != "no":
+            return fail(f"Match {block['match']} sets permitrootlogin {override}")
+    return True

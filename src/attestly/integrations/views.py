@@ -1,0 +1,162 @@
+"""Integration pages: the catalogue, the generated connect form, a connection's page (runs,
+counts, errors, next run, its checks with failing resources) and its HTMX test button."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from attestly.checks.queries import counts_by_check
+from attestly.checks.registry import get_registry as get_check_registry
+from attestly.core.models import Membership, Role
+from attestly.integrations.actions import (
+    do_create_connection,
+    do_request_collection,
+    do_update_connection,
+)
+from attestly.integrations.collection import checks_for
+from attestly.integrations.forms import connection_form
+from attestly.integrations.models import Connection
+from attestly.integrations.registry import get_registry
+from attestly.integrations.tasks import test_connection
+
+WRITERS = (Role.OWNER, Role.ADMIN, Role.EDITOR)
+
+
+def _may_write(request: HttpRequest, workspace_id: int) -> bool:
+    if not request.user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user_id=request.user.pk, workspace_id=workspace_id, role__in=WRITERS
+    ).exists()
+
+
+@login_required
+def integration_list(request: HttpRequest) -> HttpResponse:
+    workspace = getattr(request, "workspace", None)
+    checks = get_check_registry()
+    rows = [(i, len(checks_for(i, checks))) for i in get_registry()]
+    connections = Connection.objects.in_workspace(workspace).order_by("name") if workspace else []
+    return render(
+        request,
+        "integrations/integration_list.html",
+        {"rows": rows, "connections": connections},
+    )
+
+
+@login_required
+def connect(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = getattr(request, "workspace", None)
+    registry = get_registry()
+    if slug not in registry or workspace is None or not _may_write(request, workspace.pk):
+        raise Http404("No such integration, or you cannot connect systems here.")
+    integration = registry.get(slug)
+    form = connection_form(integration, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            connection = do_create_connection(
+                actor=request.user,  # type: ignore[arg-type]
+                workspace=workspace,
+                integration=slug,
+                name=form.cleaned_data["name"],
+                config=form.config_values(),
+                schedule=form.cleaned_data["schedule"],
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            return redirect("integrations:connection", pk=connection.pk)
+    return render(request, "integrations/connect.html", {"integration": integration, "form": form})
+
+
+def _visible(request: HttpRequest, pk: int) -> Connection:
+    return get_object_or_404(Connection.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _visible(request, pk)
+    registry = get_registry()
+    integration = (
+        registry.get(connection.integration) if connection.integration in registry else None
+    )
+    counts = counts_by_check(connection.workspace)
+    checks = checks_for(integration, get_check_registry()) if integration else []
+    context = {
+        "connection": connection,
+        "integration": integration,
+        "runs": connection.runs.order_by("-started_at", "-pk")[:10],
+        "checks": [(c, counts.get(c.id)) for c in checks],
+        "may_write": _may_write(request, connection.workspace_id),
+    }
+    return render(request, "integrations/connection_detail.html", context)
+
+
+@login_required
+@require_POST
+def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _visible(request, pk)
+    if not _may_write(request, connection.workspace_id):
+        raise Http404("You cannot test connections here.")
+    result = test_connection(connection)
+    return render(request, "integrations/_test_result.html", {"result": result})
+
+
+@login_required
+@require_POST
+def connection_collect(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make the connection due now; the scheduler of `attestly serve` runs it within a tick."""
+    connection = _visible(request, pk)
+    if not _may_write(request, connection.workspace_id):
+        raise Http404("You cannot collect connections here.")
+    do_request_collection(
+        actor=request.user,  # type: ignore[arg-type]
+        connection=connection,
+        now=timezone.now(),
+    )
+    return HttpResponse(
+        '<p id="collect-result" role="status">Queued: the collection starts within a minute; '
+        "reload this page to see the run.</p>"
+    )
+
+
+@login_required
+def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a connection's settings and schedule; blank secrets keep their stored value."""
+    connection = _visible(request, pk)
+    registry = get_registry()
+    if connection.integration not in registry or not _may_write(request, connection.workspace_id):
+        raise Http404("You cannot change this connection.")
+    integration = registry.get(connection.integration)
+    initial = {**connection.config, "name": connection.name, "schedule": connection.schedule}
+    form = connection_form(
+        integration,
+        editing=True,
+        data=request.POST if request.method == "POST" else None,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_connection(
+                actor=request.user,  # type: ignore[arg-type]
+                connection=connection,
+                name=form.cleaned_data["name"],
+                config=form.config_values(),
+                schedule=form.cleaned_data["schedule"],
+                registry=registry,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            return redirect("integrations:connection", pk=connection.pk)
+    return render(
+        request,
+        "integrations/connect.html",
+        {"integration": integration, "form": form, "connection": connection},
+    )

@@ -1,0 +1,1 @@
+"""A sample integration that uses every extension point; installed by tests only."""
