@@ -6,14 +6,18 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from attestly.api.views import not_found
-from attestly.core.api.views import WorkspaceViewSet
+from attestly.accounts.api.views import SsoConfigViewSet
+from attestly.api.views import ApiRootView, not_found
+from attestly.core.api.views import AuditEntryViewSet, WorkspaceViewSet
 from attestly.frameworks.api.views import CriterionViewSet, FrameworkViewSet
 
 router = DefaultRouter()
+router.APIRootView = ApiRootView
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("workspaces", WorkspaceViewSet, basename="workspace")
+router.register("audit-entries", AuditEntryViewSet, basename="audit-entry")
+router.register("sso-configs", SsoConfigViewSet, basename="sso-config")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -4,5 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("api/v1/", include("attestly.api.urls")),
+    path("", include("attestly.accounts.urls")),
+    path("", include("attestly.core.urls")),
     path("", include("attestly.web.urls")),
 ]
