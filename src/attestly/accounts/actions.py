@@ -14,6 +14,7 @@ from attestly.accounts import mfa
 from attestly.accounts.crypto import encrypt, keyed_hash
 from attestly.accounts.models import (
     ApiToken,
+    LoginAttempt,
     RecoveryCode,
     SsoConfig,
     TokenScope,
@@ -229,7 +230,20 @@ def do_verify_second_factor(*, user: User, code: str, ip: str) -> str | None:
     return None
 
 
-def do_disable_mfa(*, actor: User, user: User) -> None:
+def do_unlock_sign_in(*, actor: User | None, username: str) -> None:
+    """Forget failed sign-ins of `username` (from every address)."""
+    with transaction.atomic():
+        LoginAttempt.objects.filter(username=username.lower(), succeeded=False).delete()
+        audit.record(
+            actor=actor,
+            action="auth.unlock",
+            workspace=None,
+            object_type="accounts.user",
+            object_repr=username[:150],
+        )
+
+
+def do_disable_mfa(*, actor: User | None, user: User) -> None:
     with transaction.atomic():
         TotpDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from attestly import __version__
-from attestly.cli import audit, catalog, run_commands, setup_commands
+from attestly.cli import audit, catalog, run_commands, setup_commands, users
 
 app = typer.Typer(
     name="attestly",
@@ -21,6 +21,7 @@ app.command("serve")(run_commands.serve)
 app.command("demo")(run_commands.demo)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(audit.app, name="audit")
+app.add_typer(users.app, name="users")
 
 
 def _version(value: bool) -> None:

@@ -74,6 +74,7 @@ const readBody = (req) => new Promise((resolve) => {
 
 const callback = provider.callback();
 http.createServer(async (req, res) => {
+  if (req.url === '/favicon.ico') { res.writeHead(204); return res.end(); }
   const match = req.url.match(/^\/interaction\/([^/?]+)(\/login)?/);
   if (!match) return callback(req, res);
   try {
