@@ -111,6 +111,8 @@ def test_revoked_token_is_refused_with_a_clear_message(alice: User, acme: Worksp
     response = api.get("/api/v1/workspaces/")
     assert response.status_code == 401
     assert response.json()["detail"] == "Token has been revoked."
+    refused = AuditEntry.objects.get(workspace=acme, action="token.refused")
+    assert refused.after["reason"] == "revoked"
     assert b"revoked" in client.get("/settings/tokens/").content
 
 

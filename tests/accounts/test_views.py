@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from attestly.accounts.actions import do_confirm_totp, do_start_totp_enrolment
-from attestly.accounts.models import RecoveryCode, User
+from attestly.accounts.models import RecoveryCode, TotpDevice, User
 from attestly.accounts.throttle import MAX_FAILURES
 from attestly.core.actions import do_set_workspace_mfa
 from attestly.core.models import AuditEntry, Workspace
@@ -86,10 +86,11 @@ def test_mfa_sign_in_needs_the_current_code(alice: User) -> None:
 
 def test_a_totp_code_works_only_once(alice: User) -> None:
     secret, _codes = enrol(alice)
-    # The enrolment consumed the current step; the same code cannot sign in.
+    # The enrolment consumed its step; the same code cannot sign in.
+    used = pyotp.TOTP(secret).generate_otp(TotpDevice.objects.get(user=alice).last_step)
     client = Client()
     password_step(client)
-    replay = client.post("/login/mfa/", {"code": pyotp.TOTP(secret).now()})
+    replay = client.post("/login/mfa/", {"code": used})
     assert replay.status_code == 200
     assert b"That code is not right" in replay.content
 

@@ -75,3 +75,18 @@ def test_an_overlong_password_is_refused_by_the_policy(alice: User) -> None:
         validate_password("Vq9!" * 100, alice)
     with pytest.raises(ValidationError, match="too common"):
         validate_password("password1234", alice)
+
+
+def test_a_read_page_refuses_unsafe_methods_to_roles_without_write(alice: User, bob: User) -> None:
+    viewer, owner = Client(), Client()
+    viewer.force_login(bob)
+    owner.force_login(alice)
+    assert viewer.get("/settings/members/").status_code == 200
+    assert viewer.post("/settings/members/").status_code == 403
+    assert owner.post("/settings/members/").status_code == 405  # allowed through, not handled
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_with_next(bob: User) -> None:
+    response = Client().get("/audit/?actor=x")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/audit/%3Factor%3Dx"

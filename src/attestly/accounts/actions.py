@@ -116,6 +116,18 @@ def do_create_api_token(
     return token, key
 
 
+def do_record_refused_token(*, token: ApiToken, reason: str, ip: str) -> None:
+    """Someone presented a revoked token: worth a line in the workspace's log."""
+    with transaction.atomic():
+        audit.record(
+            actor=None,
+            action="token.refused",
+            obj=token,
+            workspace=token.workspace,
+            after={"reason": reason, "ip": ip, "user": token.user.get_username()},
+        )
+
+
 def do_revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is not None:
         return token
@@ -137,7 +149,6 @@ def do_record_sign_in(*, user: User, ip: str, method: str, break_glass: bool = F
     """
     with transaction.atomic():
         note_attempt(user.get_username(), ip, succeeded=True)
-        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         after = {"method": method, "ip": ip, "break_glass": break_glass}
         audit.record(actor=user, action="auth.sign_in", obj=user, workspace=None, after=after)
         if break_glass:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from attestly.accounts.actions import (
     do_create_api_token,
@@ -51,6 +51,7 @@ def _members_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 
 @requires("workspace.read")
+@require_GET
 def members(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/members.html", _members_context(request))
 

@@ -2,7 +2,9 @@
 
 A view declares its need with `@requires("member.manage")`, or `@public` for the few pages
 anyone may open (sign-in, health). `@account_page` marks pages about one's own account (MFA),
-open to any signed-in user. A page with no declaration needs `UNDECLARED`: owners only.
+open to any signed-in user. A page with no declaration needs `UNDECLARED`: owners only. As in
+the API, a page declared with a `.read` action answers unsafe methods only to roles holding the
+matching `.write` action.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from attestly.core.models import Membership, Role
-from attestly.core.permissions import UNDECLARED, role_allows
+from attestly.core.permissions import UNDECLARED, is_known, role_allows
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,6 +50,21 @@ def account_page(view: F) -> F:
 def page_action(view: Any) -> str | None:
     """The action a resolved page view needs (None: public)."""
     action: str | None = getattr(view, "required_action", UNDECLARED)
+    return action
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def effective_page_action(view: Any, method: str) -> str | None:
+    """The action a page needs for `method`: a `.read` page answers unsafe methods only to
+    roles holding the matching `.write` action (owners only when there is none)."""
+    action = page_action(view)
+    if action is None or action == ACCOUNT or method.upper() in SAFE_METHODS:
+        return action
+    if action.endswith(".read"):
+        write = action.removesuffix(".read") + ".write"
+        return write if is_known(write) else UNDECLARED
     return action
 
 
@@ -97,7 +114,7 @@ class PagePermissionMiddleware:
     ) -> HttpResponse | None:
         if request.path.startswith("/api/"):
             return None  # the API has its own permission classes
-        action = page_action(view)
+        action = effective_page_action(view, request.method or "GET")
         if action is None:
             return None
         if not request.user.is_authenticated:
