@@ -186,5 +186,7 @@ def test_enforced_sso_refuses_local_password_of_non_owners(
     assert b'id="id_password"' not in page
     refused = Client().post("/login/?local=1", {"username": "bob", "password": TEST_PASSWORD})
     assert b"signs in through single sign-on" in refused.content
-    owner = Client().post("/login/?local=1", {"username": "alice", "password": TEST_PASSWORD})
+    # Even posted straight to /login/, an owner's local sign-in past enforced SSO is break-glass.
+    owner = Client().post("/login/", {"username": "alice", "password": TEST_PASSWORD})
     assert owner.status_code == 302
+    assert AuditEntry.objects.filter(workspace=acme, action="auth.break_glass").count() == 1

@@ -78,6 +78,11 @@ def _sso_enforced_against(user: User) -> bool:
     )
 
 
+def _owns_enforced_sso(user: User) -> bool:
+    enforced = SsoConfig.objects.filter(enabled=True, enforce=True).values("workspace_id")
+    return Membership.objects.filter(user=user, role=Role.OWNER, workspace_id__in=enforced).exists()
+
+
 def _complete_sign_in(
     request: HttpRequest, user: User, *, method: str, break_glass: bool, target: str
 ) -> HttpResponse:
@@ -123,6 +128,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request, error="Your workspace signs in through single sign-on. Use the button below."
         )
     target = request.POST.get("next", "")
+    # Past enforced single sign-on only owners get here: that is break-glass, however reached.
+    local = local or _owns_enforced_sso(user)
     if mfa.has_mfa(user):
         request.session[PENDING] = {
             "user": user.pk,
@@ -236,7 +243,6 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     except (sso.SsoError, ValidationError) as exc:
         message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
         return _sso_failed(request, config, message)
-    request.session[SSO_PENDING + "_workspace"] = config.workspace_id
     response = _complete_sign_in(
         request, user, method="sso", break_glass=False, target=pending["next"]
     )
