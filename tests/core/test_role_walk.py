@@ -18,6 +18,7 @@ from django.urls.converters import IntConverter
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from attestly.accounts.models import User
 from attestly.api.permissions import ActionPermission, required_action
 from attestly.core.models import Role, Workspace
 from attestly.core.permissions import UNDECLARED, is_known, role_allows
@@ -138,3 +139,16 @@ def test_role_walk(role: str, acme: Workspace) -> None:
                 (endpoint.method, endpoint.url, endpoint.action, response.status_code)
             )
     assert mismatches == []
+
+
+@pytest.mark.urls("tests.core.walk_urls")
+def test_the_walk_finds_endpoints_added_without_a_declaration(bob: User, alice: User) -> None:
+    forgotten = {
+        (e.url, e.action) for e in endpoints() if "forgotten" in e.url and e.method == "GET"
+    }
+    assert forgotten == {("/api/v1/forgotten/", UNDECLARED), ("/forgotten-page/", UNDECLARED)}
+    viewer, owner = Client(), Client()
+    viewer.force_login(bob)
+    owner.force_login(alice)
+    assert viewer.get("/forgotten-page/").status_code == 403  # fails closed
+    assert owner.get("/forgotten-page/").status_code == 200
