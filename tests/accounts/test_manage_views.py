@@ -215,3 +215,17 @@ def test_sso_api_refuses_another_workspace(
         format="json",
     )
     assert response.status_code == 404
+
+
+def test_remove_a_member_is_audited_and_keeps_the_last_owner(
+    alice: User, bob: User, acme: Workspace
+) -> None:
+    client = client_for(alice)
+    client.post(f"/settings/members/{Membership.objects.get(user=bob).pk}/remove/")
+    assert not Membership.objects.filter(user=bob).exists()
+    entry = AuditEntry.objects.get(workspace=acme, action="membership.remove")
+    assert entry.before == {"user": "bob", "role": "viewer"}
+    own = Membership.objects.get(user=alice)
+    page = client.post(f"/settings/members/{own.pk}/remove/", follow=True)
+    assert b"at least one owner" in page.content
+    assert Membership.objects.filter(user=alice).exists()

@@ -19,7 +19,7 @@ from attestly.accounts.actions import (
 )
 from attestly.accounts.forms import AddMemberForm, RoleForm, SsoForm, TokenForm
 from attestly.accounts.models import ApiToken, SsoConfig, TokenScope, User
-from attestly.core.actions import do_set_membership
+from attestly.core.actions import do_remove_membership, do_set_membership
 from attestly.core.models import Membership, Role, Workspace
 from attestly.core.permissions import role_allows
 from attestly.web.access import requires
@@ -111,6 +111,18 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "accounts/_member_row.html", context, status=400 if error else 200)
     if error:
         messages.error(request, error)
+    return redirect("accounts:members")
+
+
+@requires("member.manage")
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.in_workspace(_workspace(request)), pk=pk)
+    try:
+        do_remove_membership(actor=_user(request), membership=membership)
+        messages.success(request, f"{membership.user.get_username()} is no longer a member.")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
     return redirect("accounts:members")
 
 

@@ -112,3 +112,21 @@ def do_set_workspace_mfa(*, actor: User, workspace: Workspace, required: bool) -
             after={"require_mfa": required},
         )
     return workspace
+
+
+def do_remove_membership(*, actor: User, membership: Membership) -> None:
+    """Take a person out of a workspace; the last owner stays."""
+    others = Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER).exclude(
+        pk=membership.pk
+    )
+    if membership.role == Role.OWNER and not others.exists():
+        raise ValidationError({"role": "A workspace keeps at least one owner."})
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="membership.remove",
+            obj=membership,
+            workspace=membership.workspace,
+            before={"user": membership.user.get_username(), "role": membership.role},
+        )
+        membership.delete()
