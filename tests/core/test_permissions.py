@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from attestly.core.models import Role
-from attestly.core.permissions import ACTIONS, MATRIX, UNDECLARED, matrix_markdown, roles_with
+import pytest
+
+from attestly.accounts.models import User
+from attestly.core.models import Role, Workspace
+from attestly.core.permissions import (
+    ACTIONS,
+    MATRIX,
+    UNDECLARED,
+    matrix_markdown,
+    roles_with,
+    user_can,
+)
 
 
 def test_every_role_has_a_row_and_only_known_actions() -> None:
@@ -30,3 +40,14 @@ def test_employees_only_have_their_own_tasks_and_policies() -> None:
 
 def test_markdown_has_a_row_per_action() -> None:
     assert matrix_markdown().count("\n") == len(ACTIONS) + 2
+
+
+@pytest.mark.django_db
+def test_user_can_follows_the_role_in_that_workspace(
+    alice: User, bob: User, acme: Workspace, globex: Workspace
+) -> None:
+    assert user_can(alice, acme, "member.manage")
+    assert not user_can(bob, acme, "member.manage")
+    assert user_can(bob, acme, "control.read")
+    assert not user_can(alice, globex, "control.read")
+    assert not user_can(alice, None, "control.read")

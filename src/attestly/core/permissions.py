@@ -9,8 +9,9 @@ hold, so a forgotten declaration fails closed for everyone else.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from attestly.core.models import Role
+from attestly.core.models import Membership, Role
 
 #: Actions with a one-line description each. Adding an action means adding it here.
 ACTIONS: dict[str, str] = {
@@ -71,6 +72,18 @@ def role_allows(role: str | None, action: str) -> bool:
     if role is None:
         return False
     return action in MATRIX.get(role, frozenset())
+
+
+def user_can(user: Any, workspace: Any, action: str) -> bool:
+    """Whether `user`'s role in `workspace` allows `action` (for "show the edit button")."""
+    if workspace is None or not getattr(user, "is_authenticated", False):
+        return False
+    role = (
+        Membership.objects.filter(user_id=user.pk, workspace=workspace)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return role_allows(role, action)
 
 
 def roles_with(action: str) -> list[str]:
