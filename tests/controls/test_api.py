@@ -48,7 +48,7 @@ def test_read_token_and_viewer_cannot_write(
     assert read_only.status_code == 403
     viewer = api_client_for(bob).patch(url, {"status": "implemented"}, format="json")
     assert viewer.status_code == 403
-    assert "does not allow changes" in viewer.json()["detail"]
+    assert "does not allow control.write" in viewer.json()["detail"]
     control.refresh_from_db()
     assert control.status == "not_started"
 

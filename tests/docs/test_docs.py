@@ -29,3 +29,9 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert ".venv/bin/attestly demo" in first_block
     assert "./scripts/test.sh" in first_block
     assert "./scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_permissions_doc_shows_the_matrix_as_the_code_declares_it() -> None:
+    from attestly.core.permissions import matrix_markdown
+
+    assert matrix_markdown() in (ROOT / "docs" / "permissions.md").read_text()

@@ -82,7 +82,7 @@ def test_a_viewer_cannot_upload_and_others_items_are_404(
 ) -> None:
     record_evidence(acme, 1)
     item = EvidenceItem.objects.in_workspace(acme).get()
-    assert _client(bob).get("/evidence/upload/").status_code == 404
+    assert _client(bob).get("/evidence/upload/").status_code == 403
     assert _client(bob).get(f"/evidence/{item.pk}/").status_code == 200
     assert _client(mallory).get(f"/evidence/{item.pk}/").status_code == 404
     assert _client(mallory).get(f"/evidence/{item.pk}/download/").status_code == 404

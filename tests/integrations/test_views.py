@@ -63,7 +63,7 @@ def test_form_errors_never_echo_the_secret(alice: User, sample_installed: Any) -
 
 
 def test_viewers_cannot_connect(bob: User, sample_installed: Any) -> None:
-    assert client_for(bob).get("/integrations/sample/connect/").status_code == 404
+    assert client_for(bob).get("/integrations/sample/connect/").status_code == 403
 
 
 def test_the_connection_page_shows_runs_errors_and_failing_checks(
@@ -101,7 +101,7 @@ def test_collect_now_makes_the_connection_due(
     alice: User, bob: User, sample_connection: Connection
 ) -> None:
     url = f"/integrations/connections/{sample_connection.pk}/collect/"
-    assert client_for(bob).post(url).status_code == 404  # a viewer
+    assert client_for(bob).post(url).status_code == 403  # a viewer: refused by the matrix
     html = client_for(alice).post(url, HTTP_HX_REQUEST="true").content.decode()
     assert "Queued: the collection starts within a minute" in html
     from attestly.core.models import AuditEntry

@@ -37,6 +37,10 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if token is None or not hmac.compare_digest(token.key_hash, hash_token(key)):
             raise exceptions.AuthenticationFailed("Invalid token.")
         if token.revoked_at is not None:
+            from attestly.accounts.actions import do_record_refused_token
+
+            ip = str(request.META.get("REMOTE_ADDR", ""))[:45]
+            do_record_refused_token(token=token, reason="revoked", ip=ip)
             raise exceptions.AuthenticationFailed("Token has been revoked.")
         if token.expires_at is not None and token.expires_at <= timezone.now():
             raise exceptions.AuthenticationFailed("Token has expired.")

@@ -6,7 +6,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from attestly.api.views import not_found
+from attestly.accounts.api.views import SsoConfigViewSet
+from attestly.api.views import ApiRootView, not_found
 from attestly.checks.api.views import (
     CheckExceptionViewSet,
     CheckMappingViewSet,
@@ -20,7 +21,7 @@ from attestly.controls.api.views import (
     LibraryControlViewSet,
     LibraryMappingViewSet,
 )
-from attestly.core.api.views import WorkspaceViewSet
+from attestly.core.api.views import AuditEntryViewSet, WorkspaceViewSet
 from attestly.evidence.api.views import EvidenceViewSet
 from attestly.frameworks.api.views import CriterionViewSet, FrameworkViewSet
 from attestly.integrations.api.views import (
@@ -37,6 +38,7 @@ from attestly.readiness.api.views import (
 )
 
 router = DefaultRouter()
+router.APIRootView = ApiRootView
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("workspaces", WorkspaceViewSet, basename="workspace")
@@ -57,6 +59,8 @@ router.register("check-mappings", CheckMappingViewSet, basename="check-mapping")
 router.register("integrations", IntegrationViewSet, basename="integration")
 router.register("connections", ConnectionViewSet, basename="connection")
 router.register("runs", CollectionRunViewSet, basename="collection-run")
+router.register("audit-entries", AuditEntryViewSet, basename="audit-entry")
+router.register("sso-configs", SsoConfigViewSet, basename="sso-config")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from rest_framework.routers import APIRootView
+
+
+class ApiRootView(APIRootView):
+    """The list of endpoints; anyone who may see a workspace may read it."""
+
+    required_actions = {"get": "workspace.read"}
 
 
 def not_found(request: HttpRequest, rest: str) -> JsonResponse:

@@ -17,8 +17,10 @@ from attestly.checks.queries import (
     exceptions_for,
 )
 from attestly.checks.registry import get_registry
+from attestly.web.access import requires
 
 
+@requires("check.read")
 @login_required
 def check_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
@@ -44,6 +46,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
     return render(request, "checks/check_list.html", {"rows": rows, "imported": imported})
 
 
+@requires("check.read")
 @login_required
 def check_detail(request: HttpRequest, check_id: str) -> HttpResponse:
     workspace = getattr(request, "workspace", None)

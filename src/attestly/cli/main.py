@@ -5,7 +5,16 @@ from __future__ import annotations
 import typer
 
 from attestly import __version__
-from attestly.cli import agent, audit, catalog, readiness, run_commands, scope, setup_commands
+from attestly.cli import (
+    agent,
+    audit,
+    catalog,
+    readiness,
+    run_commands,
+    scope,
+    setup_commands,
+    users,
+)
 from attestly.cli import checks as checks_cli
 from attestly.cli import evidence as evidence_cli
 from attestly.cli import integrations as integrations_cli
@@ -34,6 +43,7 @@ app.command("collect")(integrations_cli.collect)
 app.add_typer(integrations_cli.secrets_app, name="secrets")
 app.command("agent")(agent.agent)
 app.command("agent-token")(agent.agent_token)
+app.add_typer(users.app, name="users")
 
 
 def _version(value: bool) -> None:

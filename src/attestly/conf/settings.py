@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "attestly.core.middleware.RejectNulBytesMiddleware",
+    "attestly.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "attestly.core.middleware.CurrentWorkspaceMiddleware",
+    "attestly.web.access.PagePermissionMiddleware",
     "attestly.web.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -119,6 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "attestly.accounts.passwords.MaximumLengthValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -153,7 +156,13 @@ REST_FRAMEWORK = {
         "attestly.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Views that set no permission_classes still go through the permission matrix.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "attestly.api.permissions.TokenScopePermission",
+        "attestly.api.permissions.MfaPermission",
+        "attestly.api.permissions.ActionPermission",
+    ],
     "DEFAULT_PAGINATION_CLASS": "attestly.api.pagination.Pagination",
     "PAGE_SIZE": OPTIONS.api_page_size,
     "DEFAULT_FILTER_BACKENDS": ["attestly.api.filters.StrictFilterBackend"],

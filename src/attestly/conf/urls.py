@@ -9,5 +9,7 @@ urlpatterns = [
     path("checks/", include("attestly.checks.urls")),
     path("evidence/", include("attestly.evidence.urls")),
     path("integrations/", include("attestly.integrations.urls")),
+    path("", include("attestly.accounts.urls")),
+    path("", include("attestly.core.urls")),
     path("", include("attestly.web.urls")),
 ]

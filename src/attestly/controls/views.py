@@ -29,6 +29,7 @@ from attestly.controls.queries import (
 from attestly.core.models import Membership, Workspace
 from attestly.core.scoping import can_edit_workspace
 from attestly.frameworks.models import Category, Criterion, Framework, LibraryControl
+from attestly.web.access import requires
 
 
 def _workspace(request: HttpRequest) -> Workspace | None:
@@ -72,6 +73,7 @@ def _filter_options() -> dict[str, Any]:
     }
 
 
+@requires("catalog.read")
 @login_required
 def library_list(request: HttpRequest) -> HttpResponse:
     params = {
@@ -105,6 +107,7 @@ def library_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@requires("catalog.read")
 @login_required
 def library_detail(request: HttpRequest, ref: str) -> HttpResponse:
     control = get_object_or_404(list_library_controls(), ref=ref)
@@ -126,6 +129,7 @@ def library_detail(request: HttpRequest, ref: str) -> HttpResponse:
     )
 
 
+@requires("control.write")
 @login_required
 @require_POST
 def library_add(request: HttpRequest, ref: str) -> HttpResponse:
@@ -145,6 +149,7 @@ def library_add(request: HttpRequest, ref: str) -> HttpResponse:
     return redirect("controls:detail", ref=control.ref)
 
 
+@requires("control.read")
 @login_required
 def control_list(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
@@ -209,6 +214,7 @@ def _edit_context(request: HttpRequest, control: Control, error: str = "") -> di
     }
 
 
+@requires("control.read")
 @login_required
 def control_detail(request: HttpRequest, ref: str) -> HttpResponse:
     control = _control_or_404(request, ref)
@@ -222,6 +228,7 @@ def control_detail(request: HttpRequest, ref: str) -> HttpResponse:
     )
 
 
+@requires("control.write")
 @login_required
 @require_POST
 def control_edit(request: HttpRequest, ref: str) -> HttpResponse:
@@ -266,6 +273,7 @@ def control_edit(request: HttpRequest, ref: str) -> HttpResponse:
     )
 
 
+@requires("catalog.read")
 @login_required
 def mapping_view(request: HttpRequest) -> HttpResponse:
     """Pick a criterion (SOC 2 by default); see its counterparts through shared controls."""

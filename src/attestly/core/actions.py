@@ -67,6 +67,13 @@ def do_set_membership(
 def _add_member(*, actor: User | None, workspace: Workspace, user: User, role: str) -> Membership:
     existing = Membership.objects.filter(workspace=workspace, user=user).first()
     if existing is not None:
+        if existing.role == role:
+            return existing
+        others = Membership.objects.filter(workspace=workspace, role=Role.OWNER).exclude(
+            pk=existing.pk
+        )
+        if existing.role == Role.OWNER and not others.exists():
+            raise ValidationError({"role": "A workspace keeps at least one owner."})
         before = {"role": existing.role}
         existing.role = role
         existing.save(update_fields=["role"])
@@ -88,3 +95,38 @@ def _add_member(*, actor: User | None, workspace: Workspace, user: User, role: s
         after={"user": user.get_username(), "role": role},
     )
     return membership
+
+
+def do_set_workspace_mfa(*, actor: User, workspace: Workspace, required: bool) -> Workspace:
+    """Require (or stop requiring) multi-factor sign-in of the workspace's owners and admins."""
+    with transaction.atomic():
+        before = {"require_mfa": workspace.require_mfa}
+        workspace.require_mfa = required
+        workspace.save(update_fields=["require_mfa"])
+        audit.record(
+            actor=actor,
+            action="workspace.set_mfa",
+            obj=workspace,
+            workspace=workspace,
+            before=before,
+            after={"require_mfa": required},
+        )
+    return workspace
+
+
+def do_remove_membership(*, actor: User, membership: Membership) -> None:
+    """Take a person out of a workspace; the last owner stays."""
+    others = Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER).exclude(
+        pk=membership.pk
+    )
+    if membership.role == Role.OWNER and not others.exists():
+        raise ValidationError({"role": "A workspace keeps at least one owner."})
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="membership.remove",
+            obj=membership,
+            workspace=membership.workspace,
+            before={"user": membership.user.get_username(), "role": membership.role},
+        )
+        membership.delete()

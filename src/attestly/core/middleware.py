@@ -51,3 +51,30 @@ class RejectNulBytesMiddleware:
         ):
             return JsonResponse({"detail": "NUL bytes are not allowed in URLs."}, status=400)
         return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a non-multipart body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+
+    Django enforces the limit on form data only when it is read, and DRF's JSON parser reads
+    the stream without it; file uploads (multipart) are streamed to disk and limited elsewhere.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return JsonResponse({"detail": "Invalid Content-Length header."}, status=400)
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        if limit is not None and length > limit and not multipart:
+            return JsonResponse(
+                {"detail": f"Request body too large: {length} bytes, the limit is {limit}."},
+                status=413,
+            )
+        return self.get_response(request)

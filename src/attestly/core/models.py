@@ -33,6 +33,9 @@ class Workspace(models.Model):
     slug = models.CharField(max_length=63, unique=True, validators=[slug_validator])
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    require_mfa = models.BooleanField(
+        default=False, help_text="Owners and admins must use multi-factor sign-in."
+    )
 
     class Meta:
         ordering = ["name"]

@@ -54,8 +54,18 @@ class WorkspaceScopedManager(models.Manager[M], Generic[M]):
 
 
 def request_workspace_ids(request: Any) -> models.QuerySet[Any]:
-    """Workspaces a request may see: the user's memberships, narrowed by a workspace token."""
+    """Workspaces a request may see: the user's memberships, narrowed by a workspace token.
+
+    When the API permission class has settled the action the request needs (see
+    `attestly.api.permissions.ActionPermission`), only workspaces where the user's role allows
+    that action remain, so every queryset built on this helper follows the permission matrix.
+    """
+    from attestly.core.permissions import roles_with
+
     ids = visible_workspace_ids(request.user)
+    action = getattr(request, "attestly_action", None)
+    if action is not None:
+        ids = ids.filter(role__in=roles_with(action))
     token = getattr(request, "auth", None)
     token_workspace = getattr(token, "workspace_id", None)
     if token_workspace is not None:
@@ -63,15 +73,8 @@ def request_workspace_ids(request: Any) -> models.QuerySet[Any]:
     return ids
 
 
-EDITOR_ROLES = frozenset({"owner", "admin", "editor"})
-
-
 def can_edit_workspace(user: User | AnonymousUser, workspace: Any) -> bool:
-    """Whether `user` may change a workspace's content (owner, admin or editor)."""
-    from attestly.core.models import Membership
+    """Whether `user` may change a workspace's controls: the permission matrix decides."""
+    from attestly.core.permissions import user_can
 
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user_id=user.pk, workspace=workspace, role__in=EDITOR_ROLES
-    ).exists()
+    return user_can(user, workspace, "control.write")

@@ -20,10 +20,12 @@ from attestly.evidence.queries import can_upload
 from attestly.evidence.uploads import UploadRejected
 from attestly.evidence.utils import download_response, spool_uploads_to_disk
 from attestly.evidence.verify import badges_for, item_badge
+from attestly.web.access import requires
 
 PAGE_SIZE = 50
 
 
+@requires("evidence.read")
 @login_required
 def evidence_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
@@ -56,6 +58,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@requires("evidence.read")
 @login_required
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(EvidenceItem.objects.visible_to(request.user), pk=pk)
@@ -70,6 +73,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evidence/item_detail.html", context)
 
 
+@requires("evidence.read")
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     item = get_object_or_404(EvidenceItem.objects.visible_to(request.user), pk=pk)
@@ -78,6 +82,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
     return download_response(item)
 
 
+@requires("evidence.upload")
 @login_required
 def evidence_upload(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)

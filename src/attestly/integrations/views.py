@@ -23,6 +23,7 @@ from attestly.integrations.forms import connection_form
 from attestly.integrations.models import Connection
 from attestly.integrations.registry import get_registry
 from attestly.integrations.tasks import test_connection
+from attestly.web.access import requires
 
 WRITERS = (Role.OWNER, Role.ADMIN, Role.EDITOR)
 
@@ -35,6 +36,7 @@ def _may_write(request: HttpRequest, workspace_id: int) -> bool:
     ).exists()
 
 
+@requires("integration.read")
 @login_required
 def integration_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
@@ -48,6 +50,7 @@ def integration_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@requires("integration.write")
 @login_required
 def connect(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
@@ -78,6 +81,7 @@ def _visible(request: HttpRequest, pk: int) -> Connection:
     return get_object_or_404(Connection.objects.visible_to(request.user), pk=pk)
 
 
+@requires("integration.read")
 @login_required
 def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     connection = _visible(request, pk)
@@ -97,6 +101,7 @@ def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "integrations/connection_detail.html", context)
 
 
+@requires("integration.write")
 @login_required
 @require_POST
 def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
@@ -107,6 +112,7 @@ def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "integrations/_test_result.html", {"result": result})
 
 
+@requires("integration.write")
 @login_required
 @require_POST
 def connection_collect(request: HttpRequest, pk: int) -> HttpResponse:
@@ -125,6 +131,7 @@ def connection_collect(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("integration.write")
 @login_required
 def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a connection's settings and schedule; blank secrets keep their stored value."""

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from attestly.readiness.actions import do_refresh_readiness
 from attestly.readiness.queries import Readiness, list_adoptions, list_snapshots
 from attestly.readiness.scoring import CriterionScore
+from attestly.web.access import requires
 
 HISTORY_DAYS = 180
 CHART_W, CHART_H = 320, 80
@@ -74,6 +75,7 @@ def chart_points(scores: list[tuple[str, float]]) -> str:
     )
 
 
+@requires("control.read")
 @login_required
 def readiness_page(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,14 +18,18 @@ from attestly.frameworks.models import (
     PointOfFocus,
 )
 from attestly.frameworks.queries import list_criteria, list_frameworks
+from attestly.web.access import account_page, public, requires
+from attestly.web.context import layout
 
 
-@login_required
+@account_page
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("web:framework-list")
+    if "catalog.read" in layout(request)["allowed_actions"]:
+        return redirect("web:framework-list")
+    return redirect("accounts:mfa")
 
 
-@login_required
+@account_page
 @require_POST
 def switch_workspace(request: HttpRequest) -> HttpResponse:
     slug = request.POST.get("workspace", "")
@@ -40,12 +43,12 @@ def switch_workspace(request: HttpRequest) -> HttpResponse:
     return redirect(target or "/")
 
 
-@login_required
+@requires("catalog.read")
 def framework_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/framework_list.html", {"frameworks": list_frameworks()})
 
 
-@login_required
+@requires("catalog.read")
 def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     framework = get_object_or_404(Framework, slug=slug)
     query = request.GET.get("q", "")
@@ -65,7 +68,7 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
+@requires("catalog.read")
 def criterion_detail(request: HttpRequest, key: str) -> HttpResponse:
     criterion = get_object_or_404(
         Criterion.objects.select_related("framework", "group", "category").prefetch_related(
@@ -83,6 +86,7 @@ def criterion_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+@public
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:

@@ -74,6 +74,8 @@ def visible_workspace(request: Request, slug: str) -> Workspace:
 class CheckViewSet(viewsets.ViewSet):
     """Registered checks (built-in, integrations', your declarative ones)."""
 
+    resource = "check"
+
     permission_classes = DEFAULT_PERMISSIONS
     serializer_class = CheckSerializer
     lookup_value_regex = r"[a-z0-9_]+"
@@ -104,6 +106,8 @@ class CheckResultFilter(django_filters.FilterSet):  # type: ignore[misc]
 
 class CheckResultViewSet(viewsets.ReadOnlyModelViewSet[CheckResult]):
     """Results as intervals of unchanged status. `?current=true` for the latest only."""
+
+    resource = "check"
 
     serializer_class = CheckResultSerializer
     permission_classes = DEFAULT_PERMISSIONS
@@ -173,6 +177,8 @@ class CheckExceptionViewSet(
 ):
     """Accepted failures. POST with a result id; DELETE revokes (the row stays as history)."""
 
+    resource = "check"
+
     serializer_class = CheckExceptionSerializer
     permission_classes = DEFAULT_PERMISSIONS
 
@@ -225,6 +231,8 @@ class CheckMappingFilter(django_filters.FilterSet):  # type: ignore[misc]
 
 class CheckMappingViewSet(viewsets.ModelViewSet[CheckMapping]):
     """A workspace's own mappings of imported check ids to library controls."""
+
+    resource = "check"
 
     serializer_class = CheckMappingSerializer
     permission_classes = DEFAULT_PERMISSIONS

@@ -107,6 +107,8 @@ class ControlFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
 class ControlViewSet(viewsets.ModelViewSet[Control]):
     """Controls of the caller's workspaces. DELETE retires a control (it keeps its history)."""
 
+    resource = "control"
+
     serializer_class = ControlSerializer
     permission_classes = DEFAULT_PERMISSIONS
     filterset_class = ControlFilter
@@ -209,6 +211,8 @@ class LibraryControlFilter(django_filters.FilterSet):  # type: ignore[misc]  # n
 class LibraryControlViewSet(viewsets.ReadOnlyModelViewSet[LibraryControl]):
     """The shipped control library with every mapping. Look one up by id, e.g. AC-01."""
 
+    resource = "catalog"
+
     serializer_class = LibraryControlSerializer
     permission_classes = DEFAULT_PERMISSIONS
     filterset_class = LibraryControlFilter
@@ -232,6 +236,8 @@ class LibraryMappingFilter(django_filters.FilterSet):  # type: ignore[misc]  # n
 
 class LibraryMappingViewSet(viewsets.ReadOnlyModelViewSet[LibraryControlMapping]):
     """Library control → criterion mappings across all frameworks, with relationships."""
+
+    resource = "catalog"
 
     serializer_class = LibraryMappingSerializer
     permission_classes = DEFAULT_PERMISSIONS
@@ -263,6 +269,8 @@ class ControlMappingViewSet(
     viewsets.GenericViewSet[ControlMapping],
 ):
     """A workspace's control → criterion mappings. Copied from the library, then editable."""
+
+    resource = "control"
 
     serializer_class = ControlMappingSerializer
     permission_classes = DEFAULT_PERMISSIONS
@@ -336,6 +344,8 @@ class CrosswalkViewSet(viewsets.ViewSet):
     `?criterion=soc2:CC6.1` uses the library's mappings; add `&workspace=acme` to use that
     workspace's own mappings (retired controls left out). Works in every direction.
     """
+
+    resource = "catalog"
 
     permission_classes = DEFAULT_PERMISSIONS
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from attestly.core.models import Workspace
+from attestly.core.models import AuditEntry, Workspace
 
 
 class WorkspaceSerializer(serializers.ModelSerializer[Workspace]):
@@ -16,3 +16,26 @@ class WorkspaceSerializer(serializers.ModelSerializer[Workspace]):
     def get_role(self, workspace: Workspace) -> str | None:
         roles: dict[int, str] = self.context.get("roles", {})
         return roles.get(workspace.pk)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
+    workspace: serializers.SlugRelatedField[Workspace] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "workspace",
+            "seq",
+            "created_at",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "hash",
+        ]

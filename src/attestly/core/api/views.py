@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from rest_framework import viewsets
 
 from attestly.api.permissions import DEFAULT_PERMISSIONS
-from attestly.core.api.serializers import WorkspaceSerializer
-from attestly.core.models import Membership, Workspace
+from attestly.core.api.serializers import AuditEntrySerializer, WorkspaceSerializer
+from attestly.core.models import AuditEntry, Membership, Workspace
 from attestly.core.scoping import request_workspace_ids
 
 
@@ -16,6 +16,7 @@ class WorkspaceViewSet(viewsets.ReadOnlyModelViewSet[Workspace]):
 
     serializer_class = WorkspaceSerializer
     permission_classes = DEFAULT_PERMISSIONS
+    resource = "workspace"
     lookup_field = "slug"
     lookup_url_kwarg = "id"
     lookup_value_regex = r"[^/]+"
@@ -32,3 +33,18 @@ class WorkspaceViewSet(viewsets.ReadOnlyModelViewSet[Workspace]):
                 )
             )
         return context
+
+
+class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet[AuditEntry]):
+    """Audit entries of the workspaces where the caller may read the audit log."""
+
+    serializer_class = AuditEntrySerializer
+    permission_classes = DEFAULT_PERMISSIONS
+    required_actions = {"list": "audit.read", "retrieve": "audit.read"}
+
+    def get_queryset(self) -> QuerySet[AuditEntry]:
+        return (
+            AuditEntry.objects.filter(workspace_id__in=request_workspace_ids(self.request))
+            .select_related("workspace")
+            .order_by("-id")
+        )

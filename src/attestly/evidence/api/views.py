@@ -54,6 +54,9 @@ class EvidenceFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped
 class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
     """Evidence items: immutable, hashed and chained. POST a multipart file to upload one."""
 
+    resource = "evidence"
+    required_actions = {"create": "evidence.upload"}
+
     permission_classes = DEFAULT_PERMISSIONS
     filterset_class = EvidenceFilter
 

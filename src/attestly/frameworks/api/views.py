@@ -17,6 +17,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet[Framework]):
 
     serializer_class = FrameworkSerializer
     permission_classes = DEFAULT_PERMISSIONS
+    resource = "catalog"
     lookup_field = "slug"
     lookup_url_kwarg = "id"
     lookup_value_regex = r"[^/]+"
@@ -60,6 +61,7 @@ class CriterionViewSet(viewsets.ReadOnlyModelViewSet[Criterion]):
 
     serializer_class = CriterionSerializer
     permission_classes = DEFAULT_PERMISSIONS
+    resource = "catalog"
     filterset_class = CriterionFilter
     lookup_field = "key"
     lookup_url_kwarg = "key"

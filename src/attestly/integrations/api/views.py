@@ -42,6 +42,8 @@ from attestly.integrations.tasks import test_connection
 class IntegrationViewSet(viewsets.ViewSet):
     """Installed integrations with their config JSON Schema, collectors and checks."""
 
+    resource = "integration"
+
     permission_classes = DEFAULT_PERMISSIONS
     serializer_class = IntegrationSerializer
     lookup_value_regex = r"[a-z0-9_]+"
@@ -70,6 +72,8 @@ class ConnectionFilter(django_filters.FilterSet):  # type: ignore[misc]
 class ConnectionViewSet(viewsets.ModelViewSet[Connection]):
     """Connections. POST takes `workspace_slug`, `integration`, `name`, `config` (secret
     fields included), `schedule`; PATCH merges `config` (omitted secrets are kept)."""
+
+    resource = "integration"
 
     serializer_class = ConnectionSerializer
     permission_classes = DEFAULT_PERMISSIONS
@@ -165,6 +169,8 @@ class CollectionRunFilter(django_filters.FilterSet):  # type: ignore[misc]
 
 class CollectionRunViewSet(viewsets.ReadOnlyModelViewSet[CollectionRun]):
     """Collection runs: counts, duration, API calls, results per status, errors per collector."""
+
+    resource = "integration"
 
     serializer_class = CollectionRunSerializer
     permission_classes = DEFAULT_PERMISSIONS

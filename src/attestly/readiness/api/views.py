@@ -45,6 +45,8 @@ class AdoptionViewSet(
 ):
     """Frameworks a workspace works towards and their scope. POST adopts; PATCH re-scopes."""
 
+    resource = "control"
+
     serializer_class = AdoptionSerializer
     permission_classes = DEFAULT_PERMISSIONS
     filterset_class = AdoptionFilter
@@ -112,6 +114,8 @@ class ExclusionViewSet(
 ):
     """Criteria declared not applicable (DC 8), with reasons. DELETE counts one again."""
 
+    resource = "control"
+
     serializer_class = ExclusionSerializer
     permission_classes = DEFAULT_PERMISSIONS
     filterset_class = ExclusionFilter
@@ -168,6 +172,8 @@ class ReadinessViewSet(viewsets.ViewSet):
     criterion's status (met, partly met, not met, not applicable). Reading it keeps the day's
     score in the history."""
 
+    resource = "control"
+
     permission_classes = DEFAULT_PERMISSIONS
 
     @extend_schema(parameters=READINESS_PARAMS, responses=ReadinessListSerializer)
@@ -202,6 +208,8 @@ class SnapshotFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stub
 
 class ReadinessHistoryViewSet(viewsets.ReadOnlyModelViewSet[ReadinessSnapshot]):
     """One readiness snapshot per workspace, framework and day, oldest first."""
+
+    resource = "control"
 
     serializer_class = SnapshotSerializer
     permission_classes = DEFAULT_PERMISSIONS

@@ -23,6 +23,9 @@ from attestly.integrations.builtin.linux_host.agent import record_report
 class HostReportView(APIView):
     """Record an agent's host report as a collection run and judge it."""
 
+    # An agent reporting a host's posture is uploading evidence.
+    required_actions = {"post": "evidence.upload"}
+
     permission_classes = DEFAULT_PERMISSIONS
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
