@@ -4,6 +4,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from attestly.integrations.scheduler import Scheduler
 
 
@@ -68,3 +70,31 @@ def test_nothing_starts_a_scheduler_but_serve() -> None:
 
     django.setup()
     assert "scheduler" not in {t.name for t in threading.enumerate()}
+
+
+@pytest.mark.django_db  # the scheduler closes stale connections after each job
+def test_periodic_jobs_run_at_start_then_every_interval_and_survive_failures() -> None:
+    from attestly.integrations.scheduler import Scheduler
+
+    now = [1000.0]
+    calls: list[str] = []
+
+    def hourly() -> None:
+        calls.append("hourly")
+
+    def broken() -> None:
+        calls.append("broken")
+        raise RuntimeError("boom")
+
+    scheduler = Scheduler(
+        dispatch=lambda submit: None,
+        resume=None,
+        periodic=[(3600.0, hourly), (60.0, broken)],
+        clock=lambda: now[0],
+    )
+    scheduler._run_periodic()
+    now[0] += 120
+    scheduler._run_periodic()
+    now[0] += 3600
+    scheduler._run_periodic()
+    assert calls == ["hourly", "broken", "broken", "hourly", "broken"]

@@ -183,3 +183,15 @@ def test_a_control_implemented_for_soc2_counts_for_iso_too(acme: Workspace, alic
     }
     assert iso_refs
     assert raised == iso_refs
+
+
+def test_record_all_readiness_keeps_one_snapshot_per_day_and_skips_unchanged(
+    alice: User, acme: Workspace
+) -> None:
+    from attestly.readiness.actions import do_record_all_readiness
+    from attestly.readiness.models import ReadinessSnapshot
+
+    do_adopt_framework(actor=alice, workspace=acme, framework=Framework.objects.get(slug="soc2"))
+    assert do_record_all_readiness() == 1
+    assert do_record_all_readiness() == 0  # nothing moved: nothing written or audited
+    assert ReadinessSnapshot.objects.filter(workspace=acme).count() == 1

@@ -58,7 +58,10 @@ def _serve(host: str, port: int, threads: int) -> None:
     # The in-process scheduler runs due collections; only serve and demo start it. SIGTERM
     # (what service managers send) stops like Ctrl+C: running collections finish first.
     signal.signal(signal.SIGTERM, _interrupt)
-    scheduler = Scheduler().start()
+    from attestly.readiness.actions import do_record_all_readiness
+
+    # Hourly, so the day's readiness snapshot follows the collections that change it.
+    scheduler = Scheduler(periodic=[(3600.0, do_record_all_readiness)]).start()
     try:
         waitress_serve(
             application,

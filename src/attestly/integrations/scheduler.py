@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -30,8 +31,14 @@ class Scheduler:
         dispatch: Callable[..., Any] = dispatch_due,
         run: Callable[[int], int] = run_collection,
         resume: Callable[..., Any] | None = resume_interrupted,
+        periodic: Sequence[tuple[float, Callable[[], Any]]] = (),
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.tick = tick
+        # (every seconds, job): housekeeping that runs on the scheduler thread, first at start.
+        self._periodic = list(periodic)
+        self._last_run: dict[int, float] = {}
+        self._clock = clock
         self._dispatch = dispatch
         self._run = run
         self._resume = resume
@@ -76,7 +83,22 @@ class Scheduler:
                 log.exception("scheduling due collections failed")
             finally:
                 close_old_connections()
+            self._run_periodic()
             self._stop.wait(self.tick)
+
+    def _run_periodic(self) -> None:
+        now = self._clock()
+        for index, (every, job) in enumerate(self._periodic):
+            last = self._last_run.get(index)
+            if last is not None and now - last < every:
+                continue
+            self._last_run[index] = now
+            try:
+                job()
+            except Exception:  # one failing job must not stop collections or the others
+                log.exception("periodic job %s failed", getattr(job, "__name__", job))
+            finally:
+                close_old_connections()
 
     def stop(self, timeout: float = 60.0) -> None:
         self._stop.set()

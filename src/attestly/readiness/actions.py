@@ -200,3 +200,22 @@ def do_refresh_readiness(*, actor: User | None, adoption: FrameworkAdoption) -> 
         score=readiness.score,
     )
     return readiness
+
+
+def do_record_all_readiness(*, actor: User | None = None) -> int:
+    """Keep today's score of every adopted framework in every workspace; returns how many moved.
+
+    `attestly serve` runs this every hour and `attestly readiness --record` on demand, so a
+    day has its snapshot even when nobody opens the readiness page.
+    """
+    written = 0
+    for adoption in FrameworkAdoption.objects.select_related("workspace", "framework"):
+        readiness = compute_readiness(adoption)
+        _snap, moved = do_record_readiness(
+            actor=actor,
+            workspace=adoption.workspace,
+            framework=adoption.framework,
+            score=readiness.score,
+        )
+        written += int(moved)
+    return written
