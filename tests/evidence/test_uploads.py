@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -41,12 +42,12 @@ def test_upload_keeps_period_controls_clean_name_and_sniffed_type(acme: Workspac
         b"%PDF-1.7\n...",
         name="../../etc/Q1 review\x00.exe",
         effective_to=dt.date(2026, 3, 31),
-        control_refs=["AC-01", " CM-02 "],
+        control_refs=["AC-01", " CHG-02 "],
     )
     assert item.filename == "Q1 review.exe"
     assert item.media_type == "application/pdf"
     assert (item.effective_from, item.effective_to) == (dt.date(2026, 1, 31), dt.date(2026, 3, 31))
-    assert item.control_refs == ["AC-01", "CM-02"]
+    assert item.control_refs == ["AC-01", "CHG-02"]
     with get_blob_store().open(item.content_hash) as fh:
         assert b"".join(iter_file(fh)) == b"%PDF-1.7\n..."
 
@@ -139,3 +140,31 @@ def test_sniff_names_common_types(head: bytes, media_type: str) -> None:
 )
 def test_clean_filename(raw: str, clean: str) -> None:
     assert clean_filename(raw) == clean
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_refuses_an_unknown_control_and_stores_nothing(acme: Workspace, alice: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from attestly.evidence.actions import do_upload_evidence
+    from attestly.evidence.models import EvidenceItem
+
+    with pytest.raises(ValidationError, match="Unknown control AC-999"):
+        do_upload_evidence(
+            actor=alice,
+            workspace=acme,
+            chunks=[b"%PDF-1.7 x"],
+            filename="x.pdf",
+            effective_from=None,
+            control_refs=["AC-01", "AC-999"],
+        )
+    assert not EvidenceItem.objects.filter(workspace=acme).exists()
+    item = do_upload_evidence(
+        actor=alice,
+        workspace=acme,
+        chunks=[b"%PDF-1.7 x"],
+        filename="x.pdf",
+        effective_from=None,
+        control_refs=[" AC-01 "],
+    )
+    assert item.control_refs == ["AC-01"]

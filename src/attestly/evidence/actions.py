@@ -281,7 +281,7 @@ def do_upload_evidence(
 
     if effective_from and effective_to and effective_to < effective_from:
         raise ValidationError({"effective_to": "The period ends before it starts."})
-    refs = [r.strip() for r in control_refs if r.strip()]
+    refs = _known_control_refs(workspace, control_refs)
     from attestly.evidence.blobs import get_blob_store
 
     accepted = accept_upload(chunks, filename)
@@ -313,3 +313,22 @@ def do_upload_evidence(
     finally:
         accepted.discard()
     return EvidenceItem.objects.get(workspace=workspace, seq=result.last_seq)
+
+
+def _known_control_refs(workspace: Workspace, control_refs: Sequence[str]) -> list[str]:
+    """The refs, cleaned, each naming a control of the workspace or of the library.
+
+    Evidence is never edited, so a mistyped control would stay unlinked forever: refuse it.
+    """
+    from attestly.controls.models import Control
+    from attestly.frameworks.catalog.loader import shipped_catalog
+
+    refs = list(dict.fromkeys(r.strip() for r in control_refs if r.strip()))
+    known = set(
+        Control.objects.filter(workspace=workspace, ref__in=refs).values_list("ref", flat=True)
+    ) | (set(refs) & set(shipped_catalog().controls))
+    unknown = [r for r in refs if r not in known]
+    if unknown:
+        names = ", ".join(unknown)
+        raise ValidationError({"control_refs": f"Unknown control {names}: use an id like AC-01."})
+    return refs

@@ -32,14 +32,14 @@ def test_upload_then_list_retrieve_and_download(alice: User, api_client_for: Cli
     client = api_client_for(alice)
     created = client.post(
         "/api/v1/evidence/",
-        _form(effective_to="2026-03-31", control_refs=["AC-01", "CM-02"]),
+        _form(effective_to="2026-03-31", control_refs=["AC-01", "CHG-02"]),
         format="multipart",
     )
     assert created.status_code == 201, created.json()
     body = created.json()
     assert (body["filename"], body["media_type"]) == ("Q1 review.pdf", "application/pdf")
     assert (body["effective_from"], body["effective_to"]) == ("2026-01-31", "2026-03-31")
-    assert body["control_refs"] == ["AC-01", "CM-02"]
+    assert body["control_refs"] == ["AC-01", "CHG-02"]
     listed = client.get("/api/v1/evidence/", {"workspace": "acme"}).json()
     assert [r["id"] for r in listed["results"]] == [body["id"]]
     assert listed["results"][0]["verification"] == {"state": "verified", "problems": []}
