@@ -35,7 +35,7 @@ def password_sign_in(page: Any, base: str, username: str) -> None:
 def test_enrol_mfa_then_sign_in_with_a_code(page: Any, live_server: Any, alice: User) -> None:
     base = live_server.url
     password_sign_in(page, base, "alice")
-    page.wait_for_url(f"{base}/frameworks/")
+    page.wait_for_url(f"{base}/")
     page.get_by_role("link", name="My sign-in").click()
     page.get_by_role("button", name="Set up multi-factor sign-in").click()
     expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
@@ -48,14 +48,14 @@ def test_enrol_mfa_then_sign_in_with_a_code(page: Any, live_server: Any, alice: 
     page.wait_for_url(f"{base}/login/mfa/")
     page.get_by_label("Six-digit code").fill(pyotp.TOTP(secret).at(time.time() + 30))
     page.get_by_role("button", name="Verify").click()
-    page.wait_for_url(f"{base}/frameworks/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Frameworks")
+    page.wait_for_url(f"{base}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
 
 
 def test_create_and_revoke_a_token(page: Any, live_server: Any, alice: User) -> None:
     base = live_server.url
     password_sign_in(page, base, "alice")
-    page.wait_for_url(f"{base}/frameworks/")
+    page.wait_for_url(f"{base}/")
     page.get_by_role("link", name="API tokens").click()
     page.get_by_label("Name").fill("deploy bot")
     page.get_by_label("Scope").select_option("write")
@@ -90,7 +90,7 @@ def test_sign_in_through_sso(
     page.get_by_role("link", name="Sign in to Acme with single sign-on").click()
     page.get_by_label("User").fill("carol")
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/frameworks/")
+    page.wait_for_url(f"{base}/")
     expect(page.locator(".user .me")).to_have_text("carol")
     assert Membership.objects.get(workspace=acme, user__username="carol").role == Role.ADMIN
 
@@ -99,7 +99,7 @@ def test_sign_in_through_sso(
 def test_a_viewer_is_refused_the_settings_page(page: Any, live_server: Any, bob: User) -> None:
     base = live_server.url
     password_sign_in(page, base, "bob")
-    page.wait_for_url(f"{base}/frameworks/")
+    page.wait_for_url(f"{base}/")
     expect(page.get_by_role("link", name="Settings")).to_have_count(0)
     response = page.goto(f"{base}/settings/")
     assert response.status == 403

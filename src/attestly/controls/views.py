@@ -155,7 +155,7 @@ def control_list(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
     params = {
         k: request.GET.get(k, "").strip()
-        for k in ("framework", "criterion", "category", "status", "owner", "q")
+        for k in ("framework", "criterion", "category", "status", "owner", "checks", "q")
     }
     controls = list_controls().none()
     members: list[Membership] = []
@@ -178,6 +178,10 @@ def control_list(request: HttpRequest) -> HttpResponse:
         controls = controls.filter(owner__isnull=True)
     elif params["owner"]:
         controls = controls.filter(owner__username=params["owner"])
+    if params["checks"] == "failing" and workspace is not None:
+        from attestly.web.dashboard import failing_control_refs
+
+        controls = controls.filter(ref__in=failing_control_refs(workspace))
     if params["q"]:
         controls = controls.filter(title__icontains=params["q"][:200])
     page = _page(request, controls.distinct())

@@ -32,6 +32,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "").strip()[:100]
     source = request.GET.get("source", "").strip()
     query = request.GET.get("q", "").strip()[:200]
+    stale = request.GET.get("stale", "") == "1"
     items = EvidenceItem.objects.none()
     kinds: list[str] = []
     if workspace is not None:
@@ -42,6 +43,10 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
             items = items.filter(kind=kind)
         if source in Source.values:
             items = items.filter(source=source)
+        if stale:
+            from attestly.web.dashboard import stale_evidence
+
+            items = items.filter(pk__in=stale_evidence(workspace).values("pk"))
         if query:
             items = items.filter(resource_key__icontains=query) | items.filter(
                 filename__icontains=query)  # fmt: skip
@@ -51,7 +56,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     rows = [(item, badges[item.pk]) for item in page_items]
     context = {
         "rows": rows, "page": page, "kinds": kinds, "kind": kind, "source": source,
-        "query": query, "sources": Source.choices,
+        "query": query, "sources": Source.choices, "stale": stale,
         "may_upload": workspace is not None and can_upload(request.user, workspace.pk),
     }  # fmt: skip
     template = "evidence/_items_table.html" if request.htmx else "evidence/item_list.html"  # type: ignore[attr-defined]

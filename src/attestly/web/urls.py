@@ -11,6 +11,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("login/", account_views.login_view, name="login"),
     path("logout/", account_views.logout_view, name="logout"),
     path("workspace/switch/", views.switch_workspace, name="switch-workspace"),

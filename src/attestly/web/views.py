@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,13 +22,26 @@ from attestly.frameworks.models import (
 from attestly.frameworks.queries import list_criteria, list_frameworks
 from attestly.web.access import account_page, public, requires
 from attestly.web.context import layout
+from attestly.web.dashboard import dashboard_context
 
 
 @account_page
 def home(request: HttpRequest) -> HttpResponse:
-    if "catalog.read" in layout(request)["allowed_actions"]:
-        return redirect("web:framework-list")
+    """The dashboard for those who may read controls; employees go to their account page."""
+    if getattr(request, "workspace", None) is None:
+        return render(request, "web/dashboard.html", {"workspace": None})
+    if "control.read" in layout(request)["allowed_actions"]:
+        return dashboard(request)
     return redirect("accounts:mfa")
+
+
+@requires("control.read")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    workspace = getattr(request, "workspace", None)
+    context: dict[str, Any] = {"workspace": workspace}
+    if workspace is not None:
+        context.update(dashboard_context(workspace))
+    return render(request, "web/dashboard.html", context)
 
 
 @account_page

@@ -1,0 +1,100 @@
+"""The dashboard: the state of compliance in one workspace at a glance.
+
+Every figure is read in a fixed number of queries whatever the amount of data (counts are
+aggregated in the database or from one pass over the current check results), and every
+figure links to the list behind it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from attestly.checks.queries import control_check_status, counts_by_check
+from attestly.checks.registry import get_registry as get_check_registry
+from attestly.controls.models import Control
+from attestly.core.models import Workspace
+from attestly.evidence.models import EvidenceItem
+from attestly.integrations.models import Connection
+from attestly.readiness.queries import compute_readiness, list_adoptions, list_snapshots
+from attestly.readiness.views import CHART_H, CHART_W, HISTORY_DAYS, chart_points, heat_rows
+
+TOP_CHECKS = 5
+ERROR_STATUSES = ("failed", "partial")
+
+
+def failing_control_refs(workspace: Workspace) -> set[str]:
+    """Refs of controls with a failing resource on a check mapped to them."""
+    return {ref for ref, counts in control_check_status(workspace).items() if counts.failing}
+
+
+def stale_evidence(workspace: Workspace) -> Any:
+    """Evidence past its `valid_until` (tombstoned items left out)."""
+    return EvidenceItem.objects.in_workspace(workspace).filter(
+        valid_until__lt=timezone.now(), tombstoned_at__isnull=True
+    )
+
+
+def dashboard_context(workspace: Workspace) -> dict[str, Any]:
+    adoptions = list(list_adoptions([workspace.pk]))
+    frameworks: list[dict[str, Any]] = []
+    for adoption in adoptions:
+        readiness = compute_readiness(adoption)
+        names = {c.slug: c.name for c in readiness.categories}
+        frameworks.append(
+            {
+                "adoption": adoption,
+                "readiness": readiness,
+                "categories": [
+                    (
+                        c.slug,
+                        names[c.slug],
+                        None if c.score is None else round(100 * c.score, 1),
+                    )
+                    for c in readiness.score.categories
+                ],
+                "counts": {k.value: v for k, v in readiness.score.counts.items()},
+            }
+        )
+    primary = frameworks[0] if frameworks else None
+    history: list[tuple[str, float]] = []
+    rows: list[Any] = []
+    if primary is not None:
+        snapshots = list_snapshots(workspace, primary["adoption"].framework)
+        history = [(s.date.isoformat(), s.score) for s in snapshots][-HISTORY_DAYS:]
+        rows = heat_rows(primary["readiness"])
+
+    per_check = counts_by_check(workspace)
+    registry = get_check_registry()
+    failing_checks = sorted(
+        (
+            (check_id, registry.get(check_id).meta.title if check_id in registry else check_id, c)
+            for check_id, c in per_check.items()
+            if c.failing
+        ),
+        key=lambda row: (-row[2].failing, row[0]),
+    )
+    live = Control.objects.filter(workspace=workspace, retired_at__isnull=True)
+    failing_refs = failing_control_refs(workspace)
+    connections_in_error = list(
+        Connection.objects.in_workspace(workspace)
+        .filter(last_status__in=ERROR_STATUSES)
+        .order_by("name")
+    )
+    return {
+        "frameworks": frameworks,
+        "primary": primary,
+        "history": history,
+        "points": chart_points(history),
+        "chart_w": CHART_W,
+        "chart_h": CHART_H,
+        "rows": rows,
+        "failing_checks": failing_checks[:TOP_CHECKS],
+        "failing_check_count": len(failing_checks),
+        "failing_resource_count": sum(c.failing for _i, _t, c in failing_checks),
+        "failing_control_count": live.filter(ref__in=failing_refs).count() if failing_refs else 0,
+        "stale_evidence_count": stale_evidence(workspace).count(),
+        "unowned_control_count": live.filter(owner__isnull=True).count(),
+        "connections_in_error": connections_in_error,
+    }
