@@ -15,6 +15,7 @@ from attestly.checks.actions import do_set_check_mapping
 from attestly.core.models import Role, Workspace
 from attestly.evidence.actions import do_record_evidence_batch
 from attestly.frameworks.models import Framework
+from attestly.integrations.actions import do_start_collection_run
 from attestly.readiness.actions import do_adopt_framework
 from attestly.testing.factories import (
     CriterionExclusionFactory,
@@ -23,6 +24,7 @@ from attestly.testing.factories import (
     MembershipFactory,
     ReadinessSnapshotFactory,
     WorkspaceFactory,
+    make_connection,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +62,10 @@ def owner_client(
             batch_key=f"batch-{n}",
             items=[EvidenceInputFactory() for _ in range(2)],
         )
+        connection = make_connection(
+            acme, "tls", name=f"web-{n}", config={"endpoints": [f"host{n}.invalid:443"]}
+        )
+        do_start_collection_run(actor=None, connection=connection)
         do_set_check_mapping(
             actor=alice, workspace=acme, check_id=f"prowler:custom_{n}", controls=["CRY-01"]
         )
