@@ -40,3 +40,43 @@ def _summarise(errors: Any) -> str:
     if isinstance(errors, list) and errors:
         return "Invalid request. " + str(errors[0])
     return "Invalid request."
+
+
+# Statuses any operation may answer with; each body is the shape built above.
+_COMMON_ERRORS = {
+    "400": "Invalid request (bad parameters, filters or body).",
+    "401": "Missing or invalid credentials.",
+    "403": "Not allowed (role, token scope or workspace).",
+    "404": "Not found (unknown object, or a page past the end).",
+    "429": "Too many requests.",
+}
+
+
+def document_errors_hook(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: declare the error responses every view can give.
+
+    Without them the schema promises only the success status, and clients (and the
+    schemathesis test) see undocumented 400/404s from filters, pagination and permissions.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "errors": {},
+        },
+        "required": ["detail"],
+    }
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, description in _COMMON_ERRORS.items():
+                operation["responses"].setdefault(
+                    code,
+                    {"description": description, "content": {"application/json": {"schema": ref}}},
+                )
+    return result

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
@@ -32,3 +34,18 @@ class StrictFilterBackend(DjangoFilterBackend):  # type: ignore[misc]  # untyped
             )
         filtered: QuerySet[Any] = super().filter_queryset(request, queryset, view)
         return filtered
+
+
+class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]  # no stubs
+    """A primary-key filter: an integer that fits the database's id column.
+
+    NumberFilter takes any decimal, and a huge one (1e308) reached the database as an
+    integer too large for it: a 500 instead of a 400.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)

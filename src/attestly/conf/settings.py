@@ -186,6 +186,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "attestly.api.errors.document_errors_hook",
+    ],
     # Several apps have a field named "status"; give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "ImplementationStatusEnum": "attestly.controls.models.ImplementationStatus",

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from attestly.accounts.models import User
+from attestly.api.filters import IdFilter
 from attestly.api.permissions import DEFAULT_PERMISSIONS
 from attestly.api.workspaces import acting_user, require_edit, strict_params, visible_workspace
 from attestly.controls import actions
@@ -251,7 +252,7 @@ class LibraryMappingViewSet(viewsets.ReadOnlyModelViewSet[LibraryControlMapping]
 
 class ControlMappingFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
     workspace = django_filters.CharFilter(field_name="control__workspace__slug")
-    control = django_filters.NumberFilter(field_name="control_id")
+    control = IdFilter(field_name="control_id")
     framework = django_filters.CharFilter(field_name="criterion__framework__slug")
     criterion = CriterionKeyFilter(field_name="criterion")
 

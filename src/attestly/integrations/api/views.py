@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from attestly.api.filters import IdFilter
 from attestly.api.permissions import DEFAULT_PERMISSIONS
 from attestly.checks.api.views import actor, body, require_writer, visible_workspace
 from attestly.core.scoping import request_workspace_ids
@@ -159,7 +160,7 @@ class ConnectionViewSet(viewsets.ModelViewSet[Connection]):
 
 class CollectionRunFilter(django_filters.FilterSet):  # type: ignore[misc]
     workspace = django_filters.CharFilter(field_name="workspace__slug")
-    connection = django_filters.NumberFilter(field_name="connection_id")
+    connection = IdFilter(field_name="connection_id")
     status = django_filters.CharFilter(field_name="status")
 
     class Meta:

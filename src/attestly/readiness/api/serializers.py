@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from attestly.readiness.models import CriterionExclusion, FrameworkAdoption, ReadinessSnapshot
@@ -166,6 +167,8 @@ class FrameworkReadinessSerializer(serializers.Serializer[Any]):
     criteria = CriterionReadinessSerializer(many=True)
 
 
+# The list action answers one envelope object, not an array of them.
+@extend_schema_serializer(many=False)
 class ReadinessListSerializer(serializers.Serializer[Any]):
     count = serializers.IntegerField()
     results = FrameworkReadinessSerializer(many=True)
