@@ -12,7 +12,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from attestly.accounts.models import User
 from attestly.api.permissions import DEFAULT_PERMISSIONS
+from attestly.api.registry import RegistryViewSet
 from attestly.checks.actions import (
     do_delete_check_mapping,
     do_grant_exception,
@@ -71,25 +72,22 @@ def visible_workspace(request: Request, slug: str) -> Workspace:
     return workspace
 
 
-class CheckViewSet(viewsets.ViewSet):
+@extend_schema_view(
+    list=extend_schema(responses=CheckSerializer(many=True)),
+    retrieve=extend_schema(responses=CheckSerializer),
+)
+class CheckViewSet(RegistryViewSet):
     """Registered checks (built-in, integrations', your declarative ones)."""
 
     resource = "check"
-
-    permission_classes = DEFAULT_PERMISSIONS
     serializer_class = CheckSerializer
-    lookup_value_regex = r"[a-z0-9_]+"
+    noun = "check"
 
-    @extend_schema(responses=CheckSerializer(many=True))
-    def list(self, request: Request) -> Response:
-        return Response([check_data(c) for c in get_registry()])
+    def entries(self) -> Any:
+        return get_registry()
 
-    @extend_schema(responses=CheckSerializer)
-    def retrieve(self, request: Request, pk: str) -> Response:
-        registry = get_registry()
-        if pk not in registry:
-            raise exceptions.NotFound(f"No check {pk!r}.")
-        return Response(check_data(registry.get(pk)))
+    def describe(self, entry: Any) -> dict[str, Any]:
+        return check_data(entry)
 
 
 class CheckResultFilter(django_filters.FilterSet):  # type: ignore[misc]

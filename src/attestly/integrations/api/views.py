@@ -12,7 +12,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from attestly.api.filters import IdFilter
 from attestly.api.permissions import DEFAULT_PERMISSIONS
+from attestly.api.registry import RegistryViewSet
 from attestly.checks.api.views import actor, body, require_writer, visible_workspace
 from attestly.core.scoping import request_workspace_ids
 from attestly.integrations.actions import (
@@ -40,25 +41,22 @@ from attestly.integrations.registry import get_registry
 from attestly.integrations.tasks import test_connection
 
 
-class IntegrationViewSet(viewsets.ViewSet):
+@extend_schema_view(
+    list=extend_schema(responses=IntegrationSerializer(many=True)),
+    retrieve=extend_schema(responses=IntegrationSerializer),
+)
+class IntegrationViewSet(RegistryViewSet):
     """Installed integrations with their config JSON Schema, collectors and checks."""
 
     resource = "integration"
-
-    permission_classes = DEFAULT_PERMISSIONS
     serializer_class = IntegrationSerializer
-    lookup_value_regex = r"[a-z0-9_]+"
+    noun = "integration"
 
-    @extend_schema(responses=IntegrationSerializer(many=True))
-    def list(self, request: Request) -> Response:
-        return Response([integration_data(i) for i in get_registry()])
+    def entries(self) -> Any:
+        return get_registry()
 
-    @extend_schema(responses=IntegrationSerializer)
-    def retrieve(self, request: Request, pk: str) -> Response:
-        registry = get_registry()
-        if pk not in registry:
-            raise exceptions.NotFound(f"No integration {pk!r}.")
-        return Response(integration_data(registry.get(pk)))
+    def describe(self, entry: Any) -> dict[str, Any]:
+        return integration_data(entry)
 
 
 class ConnectionFilter(django_filters.FilterSet):  # type: ignore[misc]
