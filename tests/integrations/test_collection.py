@@ -251,3 +251,38 @@ def test_secrets_sealed_under_another_key_fail_the_run_saying_so(
     assert run.errors["connection"]["category"] == "config"
     assert "without `attestly secrets rotate`" in run.errors["connection"]["message"]
     assert kinds_stored(sample_connection) == []
+
+
+def test_a_resource_gone_from_the_system_stops_being_judged_and_can_come_back(
+    sample_connection: Connection, sample_server: SampleServer, options: RunOptions
+) -> None:
+    from attestly.checks.sources import GONE_HASH
+
+    collect_connection(sample_connection.pk, options=options)
+    assert "sample:acme:user:ben" in current(sample_connection, "sample_user_mfa_enabled")
+    removed = [u for u in sample_server.users if u["login"] == "ben"]
+    sample_server.users = [u for u in sample_server.users if u["login"] != "ben"]
+    run = collect_connection(sample_connection.pk, options=options)
+    assert run.collectors["users"]["vanished"] == 1
+    assert "sample:acme:user:ben" not in current(sample_connection, "sample_user_mfa_enabled")
+    marker = EvidenceItem.objects.filter(resource_key="sample:acme:user:ben").order_by("-seq")[0]
+    assert marker.content_hash == GONE_HASH  # appended; the earlier evidence is untouched
+    assert EvidenceItem.objects.filter(resource_key="sample:acme:user:ben").count() == 2
+    again = collect_connection(sample_connection.pk, options=options)
+    assert again.collectors["users"]["vanished"] == 0  # a gone resource is not marked twice
+    assert EvidenceItem.objects.filter(resource_key="sample:acme:user:ben").count() == 2
+    sample_server.users += removed
+    collect_connection(sample_connection.pk, options=options)
+    assert current(sample_connection, "sample_user_mfa_enabled")["sample:acme:user:ben"][0] == (
+        "fail"
+    )
+
+
+def test_a_failed_collector_marks_nothing_gone(
+    sample_connection: Connection, sample_server: SampleServer, options: RunOptions
+) -> None:
+    collect_connection(sample_connection.pk, options=options)
+    sample_server.faults["/repos"] = [(403, "{}")] * 10
+    run = collect_connection(sample_connection.pk, options=options)
+    assert run.collectors["repos"]["vanished"] == 0
+    assert current(sample_connection, "sample_repo_private")["sample:acme:repo:site"][0] == "error"

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from attestly.checks.engine import kind_matches
 from attestly.checks.types import Evidence
 from attestly.core.models import Workspace
+from attestly.evidence.hashing import canonical_bytes, sha256_hex
 
 
 class EvidenceSource(Protocol):
@@ -45,6 +46,13 @@ class MemorySource:
         wanted = set(hashes)
         found = {item.hash: item for item in self.items if item.hash in wanted}
         return [found[h] for h in hashes if h in found]
+
+
+# What a collector's run records for a resource it reported before and no longer finds (a
+# deleted bucket, a terminated host). The ledger stays append-only; the resource simply has
+# no current evidence any more, so checks stop judging it and its intervals close.
+GONE: dict[str, Any] = {"_attestly_gone": True}
+GONE_HASH = sha256_hex(canonical_bytes(GONE))
 
 
 def _data(item: Any) -> Mapping[str, Any]:
@@ -96,9 +104,13 @@ class LedgerSource:
             .annotate(last=Max("seq"))
             .values("last")
         )
-        query = EvidenceItem.objects.filter(
-            workspace=workspace, seq__in=newest, tombstoned_at__isnull=True
-        ).order_by("kind", "resource_key")
+        query = (
+            EvidenceItem.objects.filter(
+                workspace=workspace, seq__in=newest, tombstoned_at__isnull=True
+            )
+            .exclude(content_hash=GONE_HASH)
+            .order_by("kind", "resource_key")
+        )
         grouped: dict[str, list[Evidence]] = defaultdict(list)
         for item in query.iterator(chunk_size=5000):
             evidence = _evidence(item)

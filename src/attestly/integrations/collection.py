@@ -18,6 +18,7 @@ Celery task call the same code.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -31,7 +32,7 @@ from django.utils import timezone
 from attestly.checks.engine import kind_matches
 from attestly.checks.registry import Check, CheckRegistry
 from attestly.checks.registry import get_registry as get_check_registry
-from attestly.checks.sources import EvidenceSource, LedgerSource
+from attestly.checks.sources import GONE, GONE_HASH, EvidenceSource, LedgerSource
 from attestly.checks.types import Evidence, Status, Verdict
 from attestly.core.models import Workspace
 from attestly.integrations.actions import do_finish_collection_run, load_config
@@ -73,12 +74,14 @@ class CollectorOutcome:
     error: CollectorError | None = None
     duration_ms: int = 0
     stored: int = 0
+    vanished: int = 0  # resources it reported before and no longer finds
 
     def report(self) -> dict[str, Any]:
         return {
             "status": "failed" if self.error else "ok",
             "records": len(self.records),
             "stored": self.stored,
+            "vanished": self.vanished,
             "duration_ms": self.duration_ms,
             "error": describe_error(self.error) if self.error else None,
         }
@@ -282,27 +285,59 @@ def evaluate_connection_checks(
     return check_run.pk, dict(check_run.counts)
 
 
-def _store(run: CollectionRun, outcome: CollectorOutcome, actor: Any) -> None:
+def _vanished(run: CollectionRun, kinds: Sequence[str], seen: set[tuple[str, str]]) -> list[Any]:
+    """(kind, key) this connection reported before, still present then, absent from `seen`."""
+    from django.db.models import Max
+
+    from attestly.evidence.models import EvidenceItem
+
+    if not kinds:
+        return []
+    mine = EvidenceItem.objects.filter(
+        workspace_id=run.workspace_id,
+        source_ref=f"connection:{run.connection_id}",
+        kind__in=list(kinds),
+    )
+    newest = mine.values("kind", "resource_key").annotate(last=Max("seq")).values("last")
+    present = (
+        EvidenceItem.objects.filter(workspace_id=run.workspace_id, seq__in=newest)
+        .exclude(content_hash=GONE_HASH)
+        .values_list("kind", "resource_key")
+    )
+    return sorted((kind, key) for kind, key in present if key and (kind, key) not in seen)
+
+
+def _store(
+    run: CollectionRun, outcome: CollectorOutcome, actor: Any, kinds: Sequence[str] = ()
+) -> None:
+    """Record a successful collector's items, plus a "gone" marker for each resource it
+    reported in an earlier run and no longer does (a deleted bucket stops being judged)."""
     from attestly.evidence.actions import do_record_evidence_batch
     from attestly.evidence.ledger import EvidenceInput
     from attestly.evidence.models import Source
 
+    gone = _vanished(run, kinds, {(r.kind, r.key) for r in outcome.records})
+    markers = (EvidenceInput(kind=kind, resource_key=key, content=GONE) for kind, key in gone)
+    outcome.vanished = len(gone)
     result = do_record_evidence_batch(
         actor=actor,
         workspace=run.workspace,
         source=Source.CONNECTION,
         batch_key=f"connection:{run.connection_id}:run:{run.pk}:{outcome.name}"[:200],
         source_ref=f"connection:{run.connection_id}",
-        items=(
-            EvidenceInput(
-                kind=r.kind,
-                resource_key=r.key,
-                content=dict(r.data),
-                effective_from=r.effective_from,
-                effective_to=r.effective_to,
-                valid_until=r.valid_until,
-            )
-            for r in outcome.records
+        items=itertools.chain(
+            (
+                EvidenceInput(
+                    kind=r.kind,
+                    resource_key=r.key,
+                    content=dict(r.data),
+                    effective_from=r.effective_from,
+                    effective_to=r.effective_to,
+                    valid_until=r.valid_until,
+                )
+                for r in outcome.records
+            ),
+            markers,
         ),
     )
     outcome.stored = result.item_count
@@ -379,7 +414,10 @@ def record_outcomes(
     for outcome in outcomes:
         if outcome.error is None:
             try:
-                _store(run, outcome, actor)
+                kinds = next(
+                    (c.kinds for c in integration.collectors if c.name == outcome.name), ()
+                )
+                _store(run, outcome, actor, kinds)
             except ValidationError as exc:
                 outcome.error = CollectorError(f"{outcome.name}: evidence refused: {exc.messages}")
                 outcome.records = []

@@ -1,0 +1,398 @@
+"""A thin boto3 client for collectors: counted calls, page-level retries, clear errors.
+
+Every remote call goes through `AwsClient.call` (or `paginate`, which calls it per page), so:
+
+- each HTTP request is counted once in the run's `ctx.calls` (retries included);
+- throttling and 5xx answers are retried by the framework's back-off (`ctx.retry`), page by
+  page, never by botocore (its own retries are off so that the count and the back-off are ours);
+- botocore's exceptions become the framework's `CollectorError`s with a message naming the
+  service, the operation, the region and the IAM action: `PermissionDenied("s3:GetBucketPolicy")`,
+  `BadCredentials`, `Unreachable`, `MalformedResponse`, `Throttled`, `TransientError`.
+
+boto3 sessions are not thread-safe while creating clients, so clients are created under a lock
+and cached per (service, region); created clients are safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import boto3
+import jmespath
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+    SSLError,
+)
+from botocore.parsers import ResponseParserError
+
+from attestly.integrations.base import (
+    BadCredentials,
+    CollectContext,
+    CollectorError,
+    MalformedResponse,
+    PermissionDenied,
+    Throttled,
+    TransientError,
+    Unreachable,
+)
+
+if TYPE_CHECKING:
+    from attestly.integrations.builtin.aws.integration import AwsConfig
+
+T = TypeVar("T")
+
+GLOBAL = "global"  # the region part of the key of account-wide resources (IAM, S3 account)
+DEFAULT_HOME_REGION = "us-east-1"
+MAX_REGION_WORKERS = 8
+
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "SlowDown",
+        "ProvisionedThroughputExceededException",
+        "PriorRequestNotComplete",
+        "BandwidthLimitExceeded",
+    }
+)
+CREDENTIAL_CODES = frozenset(
+    {
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "UnrecognizedClientException",
+        "AuthFailure",
+        "InvalidAccessKeyId",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidToken",
+        "RequestExpired",
+    }
+)
+PERMISSION_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedAccess",
+        "AuthorizationError",
+        "AuthorizationErrorException",
+        "Forbidden",
+        "OptInRequired",
+    }
+)
+TRANSIENT_CODES = frozenset(
+    {"InternalError", "InternalFailure", "ServiceUnavailable", "InternalServerError"}
+)
+
+# IAM action names that differ from the API operation names (S3 mostly).
+IAM_ACTIONS: Mapping[tuple[str, str], str] = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "GetBucketPolicyStatus"): "s3:GetBucketPolicyStatus",
+    ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
+    ("logs", "DescribeLogGroups"): "logs:DescribeLogGroups",
+}
+
+
+def iam_action(service: str, operation: str, signing_name: str = "") -> str:
+    """The IAM action an API operation needs, as a policy would name it."""
+    return IAM_ACTIONS.get((service, operation), f"{signing_name or service}:{operation}")
+
+
+def translate_error(exc: Exception, service: str, operation: str, region: str) -> CollectorError:
+    """The framework error a botocore exception stands for, with a message for people."""
+    where = f"{service}:{operation} in {region}"
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code", ""))
+        message = str(error.get("Message", "")).strip()
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        detail = f"{code}: {message}" if message else code
+        if code in THROTTLING_CODES or status == 429:
+            return Throttled(f"{where} throttled ({detail})")
+        if code in CREDENTIAL_CODES:
+            return BadCredentials(f"AWS refused the credentials on {where} ({detail})")
+        if code in PERMISSION_CODES or status == 403:
+            action = iam_action(service, operation)
+            return PermissionDenied(action, f"permission denied: {where} needs {action} ({detail})")
+        if code in TRANSIENT_CODES or status >= 500:
+            return TransientError(f"{where} failed on AWS's side ({detail or status})")
+        return CollectorError(f"{where} failed: {detail or status}")
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return BadCredentials(
+            f"no usable AWS credentials for {where}: give an access key, or run where a role "
+            f"or profile provides them ({exc})"
+        )
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | SSLError):
+        return Unreachable(f"cannot reach AWS for {where}: {exc}")
+    if isinstance(exc, ReadTimeoutError | ConnectionClosedError):
+        return TransientError(f"{where}: {exc}")
+    if isinstance(exc, ResponseParserError):
+        return MalformedResponse(f"{where} answered something that is not its API: {exc}")
+    if isinstance(exc, ParamValidationError | NoRegionError):
+        return CollectorError(f"{where}: {exc} (a bug in the collector or the config)")
+    return CollectorError(f"{where}: {type(exc).__name__}: {exc}")
+
+
+class AwsClient:
+    """One account (the configured credentials, or the role they assume), for one collector."""
+
+    def __init__(
+        self,
+        ctx: CollectContext[AwsConfig],
+        session_factory: Callable[..., boto3.session.Session] = boto3.session.Session,
+    ) -> None:
+        self.ctx = ctx
+        self.config = ctx.config
+        self._session_factory = session_factory
+        self._session: boto3.session.Session | None = None
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+        self._account_id: str | None = None
+        self._regions: list[str] | None = None
+        self._boto_config = BotoConfig(
+            connect_timeout=ctx.timeout,
+            read_timeout=ctx.timeout,
+            retries={"total_max_attempts": 1},  # ctx.retry does the retrying, and counts it
+            max_pool_connections=MAX_REGION_WORKERS * 2,
+            user_agent_extra="attestly",
+        )
+
+    # -- sessions and clients --------------------------------------------------------------
+
+    @property
+    def home_region(self) -> str:
+        """Where global services (IAM, STS, S3's bucket list) are called."""
+        return self.config.regions[0] if self.config.regions else DEFAULT_HOME_REGION
+
+    def _base_session(self) -> boto3.session.Session:
+        config = self.config
+        kwargs: dict[str, Any] = {"region_name": self.home_region}
+        if config.access_key_id:
+            kwargs["aws_access_key_id"] = config.access_key_id
+            kwargs["aws_secret_access_key"] = (
+                config.secret_access_key.get_secret_value() if config.secret_access_key else None
+            )
+            if config.session_token:
+                kwargs["aws_session_token"] = config.session_token.get_secret_value()
+        elif config.profile:
+            kwargs["profile_name"] = config.profile
+        try:
+            return self._session_factory(**kwargs)
+        except BotoCoreError as exc:  # an unknown profile
+            raise BadCredentials(f"cannot build an AWS session: {exc}") from exc
+
+    def session(self) -> boto3.session.Session:
+        """The session collectors use: the base one, or the role it assumes."""
+        with self._lock:
+            if self._session is None:
+                assume = bool(self.config.role_arn)
+                self._session = self._assume_role() if assume else self._base_session()
+            return self._session
+
+    def _assume_role(self) -> boto3.session.Session:
+        base = self._base_session()
+        sts = base.client("sts", endpoint_url=self._endpoint(), config=self._boto_config)
+        params: dict[str, Any] = {
+            "RoleArn": self.config.role_arn,
+            "RoleSessionName": self.config.role_session_name,
+            "DurationSeconds": 3600,
+        }
+        if self.config.external_id:
+            params["ExternalId"] = self.config.external_id.get_secret_value()
+
+        def assume() -> Any:
+            self.ctx.calls.add()
+            try:
+                return sts.assume_role(**params)
+            except Exception as exc:
+                error = translate_error(exc, "sts", "AssumeRole", self.home_region)
+                if isinstance(error, PermissionDenied):
+                    raise PermissionDenied(
+                        "sts:AssumeRole",
+                        f"cannot assume {self.config.role_arn}: the credentials may not assume "
+                        "it, or its trust policy (or external id) does not allow them",
+                    ) from exc
+                raise error from exc
+
+        credentials = self.ctx.retry(assume, what="sts:AssumeRole")["Credentials"]
+        return self._session_factory(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+            region_name=self.home_region,
+        )
+
+    def _endpoint(self) -> str | None:
+        return self.config.endpoint_url or None
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A cached boto3 client for a service in a region (the home region if None)."""
+        region = region or self.home_region
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        session = self.session()
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = session.client(
+                    service,
+                    region_name=region,
+                    endpoint_url=self._endpoint(),
+                    config=self._boto_config,
+                )
+                self._clients[key] = client
+        return client
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def call(
+        self,
+        service: str,
+        operation: str,
+        region: str | None = None,
+        *,
+        missing: Iterable[str] = (),
+        **params: Any,
+    ) -> dict[str, Any] | None:
+        """One API call, counted and retried. Error codes in `missing` (e.g.
+        `NoSuchBucketPolicy`) mean "not configured" and return None instead of raising."""
+        region = region or self.home_region
+        absent = frozenset(missing)
+        client = self.client(service, region)
+        method = getattr(client, _snake(operation))
+
+        def once() -> dict[str, Any] | None:
+            self.ctx.calls.add()
+            try:
+                response: dict[str, Any] = method(**params)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in absent:
+                    return None
+                raise translate_error(exc, service, operation, region) from exc
+            except (BotoCoreError, ResponseParserError, ValueError) as exc:
+                raise translate_error(exc, service, operation, region) from exc
+            response.pop("ResponseMetadata", None)
+            return response
+
+        return self.ctx.retry(once, what=f"{service}:{operation}")
+
+    def paginate(
+        self,
+        service: str,
+        operation: str,
+        result_key: str,
+        region: str | None = None,
+        **params: Any,
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a paginated listing, one counted and retried call per page."""
+        for page in self.pages(service, operation, region, **params):
+            items = page.get(result_key)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                raise MalformedResponse(
+                    f"{service}:{operation} answered {result_key} as "
+                    f"{type(items).__name__}, not a list"
+                )
+            yield from items
+
+    def pages(
+        self, service: str, operation: str, region: str | None = None, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every page of a paginated call (for answers with several lists per page)."""
+        paginator = self._paginator_config(service, operation)
+        input_tokens = _as_list(paginator["input_token"])
+        output_tokens = _as_list(paginator["output_token"])
+        more_results = paginator.get("more_results")
+        tokens: dict[str, Any] = {}
+        seen: set[str] = set()
+        while True:
+            page = self.call(service, operation, region, **params, **tokens)
+            if page is None:
+                return
+            yield page
+            if more_results and not jmespath.search(more_results, page):
+                return
+            next_tokens = {
+                name: jmespath.search(expression, page)
+                for name, expression in zip(input_tokens, output_tokens, strict=False)
+            }
+            next_tokens = {k: v for k, v in next_tokens.items() if v not in (None, "")}
+            if not next_tokens:
+                return
+            marker = repr(sorted(next_tokens.items()))
+            if marker in seen:  # an API handing back the same token forever
+                raise MalformedResponse(f"{service}:{operation} repeated its pagination token")
+            seen.add(marker)
+            tokens = next_tokens
+
+    def _paginator_config(self, service: str, operation: str) -> dict[str, Any]:
+        model = self.session()._session.get_paginator_model(service)
+        return dict(model.get_paginator(operation))
+
+    # -- account and regions ---------------------------------------------------------------
+
+    def account_id(self) -> str:
+        """The account the credentials (or the assumed role) belong to (sts:GetCallerIdentity)."""
+        if self._account_id is None:
+            identity = self.call("sts", "GetCallerIdentity")
+            if not identity or not identity.get("Account"):
+                raise MalformedResponse("sts:GetCallerIdentity answered without an account id")
+            self._account_id = str(identity["Account"])
+        return self._account_id
+
+    def regions(self) -> list[str]:
+        """The configured regions, or every region enabled for the account."""
+        if self._regions is None:
+            if self.config.regions:
+                self._regions = list(self.config.regions)
+            else:
+                answer = self.call("ec2", "DescribeRegions", AllRegions=False) or {}
+                self._regions = sorted(r["RegionName"] for r in answer.get("Regions", []))
+        return self._regions
+
+    def key(self, region: str, service: str, resource: str) -> str:
+        """The evidence key of a resource: `aws:<account>:<region|global>:<service>:<id>`."""
+        return f"aws:{self.account_id()}:{region}:{service}:{resource}"
+
+    def per_region(self, fn: Callable[[str], Iterable[T]]) -> list[T]:
+        """`fn(region)` for every region, concurrently; the first error wins (no partial
+        evidence: the framework drops the collector's records when it raises)."""
+        regions = self.regions()
+        self.account_id()  # resolve once, before the threads need it
+        workers = max(1, min(MAX_REGION_WORKERS, len(regions)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aws-region") as pool:
+            chunks = list(pool.map(lambda region: list(fn(region)), regions))
+        return [item for chunk in chunks for item in chunk]
+
+
+def _as_list(value: Any) -> list[str]:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _snake(operation: str) -> str:
+    from botocore import xform_name
+
+    return str(xform_name(operation))

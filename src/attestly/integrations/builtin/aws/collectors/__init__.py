@@ -1,0 +1,8 @@
+"""One module per AWS service; `SERVICES` is the order they appear in the catalogue."""
+
+from __future__ import annotations
+
+from attestly.integrations.builtin.aws.collectors import iam
+from attestly.integrations.builtin.aws.service import AwsService
+
+SERVICES: tuple[AwsService, ...] = (iam.SERVICE,)
