@@ -353,10 +353,12 @@ class Seeder:
             groups = list(pool.map(self.security_group, range(counts["sg"])))
         done.counts["sg"] = counts["sg"]
         note(f"{counts['sg']} security groups")
-        images = {
-            region: self.client("ec2", region).describe_images(Owners=["amazon"])["Images"][0][
-                "ImageId"
-            ]
+        images = {  # the server runs without moto's ~1,300 default AMIs and their snapshots
+            region: self.client("ec2", region).register_image(
+                Name="bench-image",
+                RootDeviceName="/dev/xvda",
+                BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}],
+            )["ImageId"]
             for region in self.regions
         }
         by_region = {r: [g for j, g in enumerate(groups) if self.region(j) == r] for r in images}
