@@ -4,6 +4,7 @@ summed RSS of its whole process tree (polled from /proc), so both tools are meas
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import threading
@@ -42,10 +43,8 @@ def _tree_rss(root: int) -> int:
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, ()))
-        try:
+        with contextlib.suppress(OSError):
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
-        except OSError:
-            pass
     return total
 
 

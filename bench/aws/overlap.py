@@ -7,10 +7,12 @@ a KMS key id; `account` for account-wide checks and the region for per-region on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 ACCOUNT, REGION, RESOURCE = "account", "region", "resource"
+_TYPED = re.compile(r"^[a-z][a-z0-9-]*[/:]")
 
 # (Attestly check, Prowler checks, how failures are keyed)
 PAIRS: list[tuple[str, tuple[str, ...], str]] = [
@@ -124,7 +126,8 @@ def norm_id(value: str) -> str:
 
 
 def attestly_key(resource_key: str, scope: str) -> str:
-    """`aws:<account>:<region|global>:<service>:<id>` → the normalised resource."""
+    """`aws:<account>:<region|global>:<service>:<id>` → the normalised resource; the id may
+    be an ARN, a bare id, or `<type>/<id>` (`user/alice`, `log-group//aws/lambda/x`)."""
     if scope == ACCOUNT:
         return "account"
     parts = resource_key.split(":", 4)
@@ -132,7 +135,11 @@ def attestly_key(resource_key: str, scope: str) -> str:
         return resource_key
     if scope == REGION:
         return parts[2]
-    return norm_id(parts[4])
+    ident = parts[4]
+    if ident.startswith("arn:"):
+        return norm_id(ident)
+    typed = _TYPED.match(ident)
+    return ident[typed.end() :] if typed else ident
 
 
 def prowler_key(finding: Mapping[str, object], scope: str) -> str:

@@ -221,7 +221,7 @@ class Seeder:
         name = f"bench-user-{i:05d}"
         iam.create_user(UserName=name)
         if i % 2 == 0:  # every other user has console access ...
-            iam.create_login_profile(UserName=name, Password="Bench-Passw0rd!x")
+            iam.create_login_profile(UserName=name, Password="Bench-Passw0rd!x")  # noqa: S106
             if i % 4 == 0:  # ... and half of those an MFA device (i % 4 == 2: no MFA, fail)
                 serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)[
                     "VirtualMFADevice"
@@ -243,9 +243,9 @@ class Seeder:
 
     def security_group(self, i: int) -> str:
         ec2 = self.client("ec2", self.region(i))
-        group = ec2.create_security_group(
-            GroupName=f"bench-sg-{i:05d}", Description=f"bench {i}"
-        )["GroupId"]
+        group = ec2.create_security_group(GroupName=f"bench-sg-{i:05d}", Description=f"bench {i}")[
+            "GroupId"
+        ]
         world4 = [{"CidrIp": "0.0.0.0/0"}]
         perms: list[dict[str, Any]]
         kind = i % 20
@@ -306,7 +306,7 @@ class Seeder:
             Engine="postgres",
             AllocatedStorage=20,
             MasterUsername="bench",
-            MasterUserPassword="bench-password",  # noqa: S106 - emulator only
+            MasterUserPassword="bench-password",
             StorageEncrypted=i % 4 != 0,  # every 4th unencrypted
             BackupRetentionPeriod=0 if i % 5 == 0 else 7,  # every 5th without backups
             PubliclyAccessible=i % 7 == 0,  # every 7th public
