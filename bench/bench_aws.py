@@ -92,6 +92,8 @@ class MotoServer:
             pass
 
     def stop(self) -> None:
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
         self.proc.terminate()
         try:
             self.proc.wait(10)
