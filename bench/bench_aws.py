@@ -5,7 +5,7 @@ Targets (issue 5), on the services both cover: Attestly takes at most a tenth of
 wall time and a quarter of its peak memory, and finds every failure Prowler finds on the
 overlapping checks.
 
-    .venv/bin/python bench/bench_aws.py [--resources 1000 10000] [--runs 1]
+    .venv/bin/python bench/bench_aws.py [--resources 1000 10000] [--runs 3] [--prowler-runs 1]
         [--regions us-east-1 eu-west-1] [--skip-prowler] [--prowler-full]
 
 For each N: moto's server starts as a separate process (its CPU and memory are not counted
@@ -282,8 +282,8 @@ def bench_one(n: int, args: argparse.Namespace, workroot: Path) -> dict[str, Any
         attestly_runs: list[ToolRun] = []
         prowler_runs: list[ToolRun] = []
         why_not = aws_available()
-        for run in range(1, args.runs + 1):
-            if why_not is None:
+        for run in range(1, max(args.runs, args.prowler_runs) + 1):
+            if why_not is None and run <= args.runs:
                 r = run_attestly(server, args.regions, work / f"attestly-{run}")
                 attestly_runs.append(r)
                 print(
@@ -295,7 +295,7 @@ def bench_one(n: int, args: argparse.Namespace, workroot: Path) -> dict[str, Any
                 )
                 if r.extra["errors"]:
                     print(f"    collector errors: {json.dumps(r.extra['errors'])[:600]}")
-            if not args.skip_prowler:
+            if not args.skip_prowler and run <= args.prowler_runs:
                 r = run_prowler(
                     server, args.regions, work / f"prowler-{run}", overlap.PROWLER_CHECKS
                 )
@@ -362,7 +362,8 @@ def bench_one(n: int, args: argparse.Namespace, workroot: Path) -> dict[str, Any
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--resources", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3, help="Attestly runs per N")
+    parser.add_argument("--prowler-runs", type=int, default=1, help="Prowler runs per N")
     parser.add_argument("--regions", nargs="+", default=["us-east-1", "eu-west-1"])
     parser.add_argument("--skip-prowler", action="store_true")
     parser.add_argument("--prowler-full", action="store_true", help="also run all checks")
