@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from attestly.integrations.base import PermissionDenied
+from attestly.integrations.base import MalformedResponse, PermissionDenied
 from attestly.integrations.builtin.aws.client import AwsClient
 from attestly.integrations.builtin.aws.collectors import ec2
 
@@ -182,6 +182,21 @@ def test_a_refused_call_fails_the_collector_naming_the_permission(
     with pytest.raises(PermissionDenied) as caught:
         list(ec2.SERVICE.collect(AwsClient(aws_ctx())))
     assert caught.value.permission == "ec2:GetEbsEncryptionByDefault"
+
+
+def test_an_item_without_its_id_is_a_malformed_response(
+    aws_ctx: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = AwsClient.call
+
+    def call(self: AwsClient, service: str, operation: str, *args: Any, **kwargs: Any) -> Any:
+        if operation == "DescribeVolumes":
+            return {"Volumes": [{"Size": 8, "Encrypted": False}]}
+        return original(self, service, operation, *args, **kwargs)
+
+    monkeypatch.setattr(AwsClient, "call", call)
+    with pytest.raises(MalformedResponse, match="DescribeVolumes answered an item without"):
+        list(ec2.SERVICE.collect(AwsClient(aws_ctx(regions=["eu-west-1"]))))
 
 
 # -- the checks on recorded evidence --------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from attestly.integrations.base import Record
+from attestly.integrations.base import MalformedResponse, Record
 from attestly.integrations.builtin.aws.client import AwsClient
 from attestly.integrations.builtin.aws.service import AwsService, Probe, jsonable
 
@@ -22,6 +22,14 @@ KIND_SECURITY_GROUP = "aws.ec2.security_group"
 KIND_INSTANCE = "aws.ec2.instance"
 KIND_VOLUME = "aws.ec2.volume"
 PAGE = 1000  # the largest page EC2's Describe* calls accept
+
+
+def resource_id(item: Mapping[str, Any], field: str, operation: str) -> str:
+    """The item's id, or MalformedResponse when the answer lacks it."""
+    value = item.get(field)
+    if not isinstance(value, str) or not value:
+        raise MalformedResponse(f"ec2:{operation} answered an item without {field}")
+    return value
 
 
 def _tags(resource: Mapping[str, Any]) -> dict[str, str]:
@@ -154,21 +162,24 @@ def collect_region(client: AwsClient, region: str) -> Iterator[Record]:
         ),
     )
     for group in groups:
+        group_id = resource_id(group, "GroupId", "DescribeSecurityGroups")
         yield Record(
             KIND_SECURITY_GROUP,
-            client.key(region, "ec2", f"security-group/{group['GroupId']}"),
-            jsonable(security_group_data(group, interfaces.get(group["GroupId"], 0))),
+            client.key(region, "ec2", f"security-group/{group_id}"),
+            jsonable(security_group_data(group, interfaces.get(group_id, 0))),
         )
     for instance in instances:
+        instance_id = resource_id(instance, "InstanceId", "DescribeInstances")
         yield Record(
             KIND_INSTANCE,
-            client.key(region, "ec2", f"instance/{instance['InstanceId']}"),
+            client.key(region, "ec2", f"instance/{instance_id}"),
             jsonable(instance_data(instance)),
         )
     for volume in volumes:
+        volume_id = resource_id(volume, "VolumeId", "DescribeVolumes")
         yield Record(
             KIND_VOLUME,
-            client.key(region, "ec2", f"volume/{volume['VolumeId']}"),
+            client.key(region, "ec2", f"volume/{volume_id}"),
             jsonable(volume_data(volume)),
         )
 

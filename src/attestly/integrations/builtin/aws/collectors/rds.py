@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from attestly.integrations.base import Record
+from attestly.integrations.base import MalformedResponse, Record
 from attestly.integrations.builtin.aws.client import AwsClient
 from attestly.integrations.builtin.aws.service import AwsService, Probe, jsonable
 
@@ -90,9 +90,12 @@ def collect_region(client: AwsClient, region: str) -> Iterator[Record]:
     for instance in client.paginate(
         "rds", "DescribeDBInstances", "DBInstances", region, MaxRecords=PAGE
     ):
+        name = instance.get("DBInstanceIdentifier")
+        if not isinstance(name, str) or not name:
+            raise MalformedResponse("rds:DescribeDBInstances answered an instance without its id")
         yield Record(
             KIND_INSTANCE,
-            client.key(region, "rds", f"db/{instance['DBInstanceIdentifier']}"),
+            client.key(region, "rds", f"db/{name}"),
             jsonable(instance_data(instance, clusters)),
         )
 
