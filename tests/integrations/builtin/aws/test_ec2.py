@@ -199,6 +199,12 @@ def test_an_item_without_its_id_is_a_malformed_response(
         list(ec2.SERVICE.collect(AwsClient(aws_ctx(regions=["eu-west-1"]))))
 
 
+def test_the_connection_probe_is_a_valid_call(aws_ctx: Callable[..., Any]) -> None:
+    probe = ec2.SERVICE.probe
+    answer = AwsClient(aws_ctx()).call(probe.service, probe.operation, **dict(probe.params))
+    assert isinstance(answer, dict)
+
+
 # -- the checks on recorded evidence --------------------------------------------------------
 
 SG, INSTANCE, VOLUME, REGION = (

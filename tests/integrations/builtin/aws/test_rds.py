@@ -171,6 +171,12 @@ def test_a_refused_listing_fails_the_collector_naming_the_permission(
     assert caught.value.permission == "rds:DescribeDBClusters"
 
 
+def test_the_connection_probe_is_a_valid_call(aws_ctx: Callable[..., Any]) -> None:
+    probe = rds.SERVICE.probe
+    answer = AwsClient(aws_ctx()).call(probe.service, probe.operation, **dict(probe.params))
+    assert isinstance(answer, dict)
+
+
 # -- the checks on recorded evidence --------------------------------------------------------
 
 KIND = "aws.rds.instance"
