@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attestly.integrations.builtin.aws.collectors import iam
+from attestly.integrations.builtin.aws.collectors import ec2, iam, rds
 from attestly.integrations.builtin.aws.service import AwsService
 
-SERVICES: tuple[AwsService, ...] = (iam.SERVICE,)
+SERVICES: tuple[AwsService, ...] = (iam.SERVICE, ec2.SERVICE, rds.SERVICE)
