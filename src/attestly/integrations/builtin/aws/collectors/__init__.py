@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from attestly.integrations.builtin.aws.collectors import iam
+from attestly.integrations.builtin.aws.collectors import backup, config, guardduty, iam, logs
 from attestly.integrations.builtin.aws.service import AwsService
 
-SERVICES: tuple[AwsService, ...] = (iam.SERVICE,)
+SERVICES: tuple[AwsService, ...] = (
+    iam.SERVICE,
+    logs.SERVICE,
+    guardduty.SERVICE,
+    config.SERVICE,
+    backup.SERVICE,
+)
