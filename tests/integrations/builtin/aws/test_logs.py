@@ -55,9 +55,7 @@ def test_collects_every_group_in_every_region_and_judges_retention(
     assert "30 days" in detail
 
 
-def test_many_groups_are_paged(
-    aws: Callable[..., Any], aws_ctx: Callable[..., Any]
-) -> None:
+def test_many_groups_are_paged(aws: Callable[..., Any], aws_ctx: Callable[..., Any]) -> None:
     east = aws("logs", "us-east-1")
     for n in range(120):
         east.create_log_group(logGroupName=f"/bulk/{n:03d}")

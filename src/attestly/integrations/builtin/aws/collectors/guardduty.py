@@ -42,7 +42,7 @@ def _detector(client: AwsClient, region: str, detector_id: str) -> dict[str, Any
 
 
 def _region(client: AwsClient, region: str) -> Iterator[Record]:
-    ids = list(client.paginate("guardduty", "ListDetectors", "DetectorIds", region))
+    ids = [str(i) for i in client.paginate("guardduty", "ListDetectors", "DetectorIds", region)]
     detectors = [d for d in (_detector(client, region, i) for i in ids) if d is not None]
     yield Record(
         KIND_REGION,
