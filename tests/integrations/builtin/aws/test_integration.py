@@ -19,7 +19,12 @@ from attestly.cli.main import app
 from attestly.core.models import Workspace
 from attestly.evidence.models import EvidenceItem
 from attestly.integrations.actions import do_start_collection_run
-from attestly.integrations.base import CollectContext, MalformedResponse, Throttled
+from attestly.integrations.base import (
+    CollectContext,
+    MalformedResponse,
+    PermissionDenied,
+    Throttled,
+)
 from attestly.integrations.builtin.aws.client import AwsClient
 from attestly.integrations.builtin.aws.collectors import guardduty, iam, logs
 from attestly.integrations.builtin.aws.integration import AwsConfig, integration
@@ -54,9 +59,9 @@ def proxy(moto_endpoint: str) -> Iterator[AwsProxy]:
 
 
 @pytest.fixture
-def moto_auth(moto_endpoint: str) -> Iterator[None]:
-    """moto checks signatures and IAM policies (over HTTP, `/moto-api/reset-auth`) until the
-    test ends: only access keys of users created in the emulator are accepted."""
+def enforce_auth(moto_endpoint: str) -> Iterator[Callable[[], None]]:
+    """`enforce_auth()`: from then until the test ends, moto checks signatures and IAM policies
+    (set over HTTP, `/moto-api/reset-auth`): only keys of users created in it are accepted."""
 
     def set_count(value: str) -> None:
         request = urllib.request.Request(  # noqa: S310 - the local emulator
@@ -68,9 +73,8 @@ def moto_auth(moto_endpoint: str) -> Iterator[None]:
         with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
             answer.read()
 
-    set_count("0")
     try:
-        yield
+        yield lambda: set_count("0")
     finally:
         set_count("inf")
 
@@ -94,8 +98,9 @@ def test_connection_to_a_closed_port_is_unreachable(aws_ctx: Ctx) -> None:
 
 
 def test_connection_with_a_key_aws_does_not_know_is_bad_credentials(
-    aws_ctx: Ctx, moto_auth: None
+    aws_ctx: Ctx, enforce_auth: Callable[[], None]
 ) -> None:
+    enforce_auth()
     outcome = integration.test_connection(aws_ctx(access_key_id="AKIAUNKNOWNKEY000000"))
     assert outcome.status == "bad_credentials"
     assert "AWS refused the credentials on sts:GetCallerIdentity" in outcome.message
@@ -116,6 +121,32 @@ def test_connection_names_the_one_refused_action(aws_ctx: Ctx, proxy: AwsProxy) 
     assert outcome.missing_permissions == ("logs:DescribeLogGroups",)
     assert "SecurityAudit" in outcome.message
     assert f"account {ACCOUNT_ID}" in outcome.message
+
+
+def test_a_user_refused_one_action_fails_that_collector_naming_it(
+    aws: Callable[..., Any], aws_ctx: Ctx, enforce_auth: Callable[[], None]
+) -> None:
+    iam_client = aws("iam")
+    iam_client.create_user(UserName="auditor")
+    key = iam_client.create_access_key(UserName="auditor")["AccessKey"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "logs:DescribeLogGroups", "Resource": "*"},
+        ],
+    }
+    iam_client.put_user_policy(
+        UserName="auditor", PolicyName="all-but-logs", PolicyDocument=json.dumps(policy)
+    )
+    enforce_auth()
+    ctx = aws_ctx(access_key_id=key["AccessKeyId"], secret_access_key=key["SecretAccessKey"])
+    with pytest.raises(PermissionDenied) as caught:
+        list(logs.SERVICE.collect(AwsClient(ctx)))
+    assert caught.value.permission == "logs:DescribeLogGroups"
+    assert "needs logs:DescribeLogGroups" in str(caught.value)
+    kinds = {r.kind for r in iam.SERVICE.collect(AwsClient(ctx))}  # the other services work
+    assert kinds == {iam.KIND_ACCOUNT, iam.KIND_USER}
 
 
 # -- throttling, garbage --------------------------------------------------------------------
