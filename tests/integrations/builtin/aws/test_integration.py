@@ -408,8 +408,14 @@ def test_a_failed_service_stores_nothing_and_errors_only_its_checks(
     by_check: dict[str, set[str]] = {}
     for (check, _key), (status, _detail) in found.items():
         by_check.setdefault(check, set()).add(status)
-    for check in ("aws_logs_retention_set", "aws_guardduty_enabled", "aws_backup_plan_exists"):
+    for check in (
+        "aws_logs_retention_set",
+        "aws_guardduty_enabled",
+        "aws_backup_plan_exists",
+        "aws_backup_vault_encrypted",
+    ):
         assert by_check[check] == {"error"}, check
+    assert "still throttled" in found[("aws_logs_retention_set", "connection:aws-prod")][1]
     assert by_check["aws_config_recorder_enabled"] == {"fail"}
 
 
