@@ -126,3 +126,22 @@ def test_refused_plan_read_fails_the_collector(
     monkeypatch.setattr(AwsClient, "call", call)
     with pytest.raises(PermissionDenied, match="backup:GetBackupPlan"):
         list(backup.SERVICE.collect(AwsClient(aws_ctx())))
+
+
+def test_a_plan_deleted_while_read_is_skipped(
+    aws: Callable[..., Any], aws_ctx: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(aws)
+    real = AwsClient.call
+
+    def call(self: AwsClient, service: str, operation: str, *args: Any, **kw: Any) -> Any:
+        if operation == "GetBackupPlan":
+            assert "ResourceNotFoundException" in kw["missing"]
+            return None  # what `call` answers for ResourceNotFoundException
+        return real(self, service, operation, *args, **kw)
+
+    monkeypatch.setattr(AwsClient, "call", call)
+    records = list(backup.SERVICE.collect(AwsClient(aws_ctx(regions=["us-east-1"]))))
+    assert [r.kind for r in records if r.kind == backup.KIND_PLAN] == []
+    region = next(r.data for r in records if r.kind == backup.KIND_REGION)
+    assert region["plans"] == []

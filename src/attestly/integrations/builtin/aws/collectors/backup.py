@@ -59,8 +59,13 @@ def _region(client: AwsClient, region: str) -> Iterator[Record]:
         for s in client.paginate("backup", "ListBackupPlans", "BackupPlansList", region)
         if s.get("BackupPlanId") and not s.get("DeletionDate")
     ]
-    with ThreadPoolExecutor(max_workers=PLAN_WORKERS, thread_name_prefix="aws-backup") as pool:
-        plans = [p for p in pool.map(lambda s: _plan(client, region, s), summaries) if p]
+    workers = min(PLAN_WORKERS, len(summaries))
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aws-backup") as pool:
+            read = list(pool.map(lambda s: _plan(client, region, s), summaries))
+    else:
+        read = [_plan(client, region, s) for s in summaries]
+    plans = [p for p in read if p is not None]
     vaults = list(client.paginate("backup", "ListBackupVaults", "BackupVaultList", region))
 
     yield Record(
