@@ -15,6 +15,7 @@ and cached per (service, region); created clients are safe to share between thre
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -262,6 +263,7 @@ class AwsClient:
                     endpoint_url=self._endpoint(),
                     config=self._boto_config,
                 )
+                client.meta.events.register("before-parse", _refuse_unparseable_json)
                 self._clients[key] = client
         return client
 
@@ -386,6 +388,29 @@ class AwsClient:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aws-region") as pool:
             chunks = list(pool.map(lambda region: list(fn(region)), regions))
         return [item for chunk in chunks for item in chunk]
+
+
+def _refuse_unparseable_json(
+    operation_model: Any, response_dict: Mapping[str, Any], **_kwargs: Any
+) -> None:
+    """botocore reads a JSON-protocol answer that is not JSON as an empty answer (it keeps the
+    text as a "message" its shape parser then drops), so garbage would pass for "no resources".
+    Refuse it instead, as the XML parsers do."""
+    if operation_model.service_model.resolved_protocol not in {"json", "rest-json"}:
+        return
+    status = int(response_dict.get("status_code") or 0)
+    body = response_dict.get("body") or b""
+    if status >= 300 or not body or not isinstance(body, bytes | bytearray):
+        return
+    if operation_model.output_shape is not None and operation_model.output_shape.serialization.get(
+        "payload"
+    ):
+        return  # a raw payload (a blob or a stream), not a JSON document
+    try:
+        json.loads(body)
+    except ValueError:
+        snippet = bytes(body[:120]).decode("utf-8", "replace")
+        raise ResponseParserError(f"the answer is not JSON: {snippet!r}") from None
 
 
 def _as_list(value: Any) -> list[str]:

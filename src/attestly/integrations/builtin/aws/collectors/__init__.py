@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
-from attestly.integrations.builtin.aws.collectors import iam
+from attestly.integrations.builtin.aws.collectors import (
+    backup,
+    config,
+    ec2,
+    guardduty,
+    iam,
+    logs,
+    rds,
+)
 from attestly.integrations.builtin.aws.service import AwsService
 
-SERVICES: tuple[AwsService, ...] = (iam.SERVICE,)
+SERVICES: tuple[AwsService, ...] = (
+    iam.SERVICE,
+    ec2.SERVICE,
+    rds.SERVICE,
+    logs.SERVICE,
+    guardduty.SERVICE,
+    config.SERVICE,
+    backup.SERVICE,
+)
