@@ -293,6 +293,13 @@ def bench_one(n: int, args: argparse.Namespace, workroot: Path) -> dict[str, Any
                     f"{r.extra['status']}, results {r.extra['results']} "
                     f"(load average {os.getloadavg()[0]:.1f})"
                 )
+                slowest = sorted(
+                    r.extra["collectors"].items(), key=lambda kv: -kv[1].get("duration_ms", 0)
+                )[:3]
+                print(
+                    "    slowest collectors: "
+                    + ", ".join(f"{k} {v.get('duration_ms', 0) / 1000:.2f} s" for k, v in slowest)
+                )
                 if r.extra["errors"]:
                     print(f"    collector errors: {json.dumps(r.extra['errors'])[:600]}")
             if not args.skip_prowler and run <= args.prowler_runs:

@@ -87,6 +87,8 @@ def run(endpoint: str, regions: Sequence[str], out: Path) -> dict[str, Any]:
         "evidence_items": collection.evidence_items,
         "results": collection.results,
         "errors": collection.errors,
+        "collectors": collection.collectors,
+        "run_duration_ms": collection.duration_ms,
         "checks": checks,
         "current": [list(r) for r in results],
     }
