@@ -15,6 +15,7 @@ and cached per (service, region); created clients are safe to share between thre
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -262,6 +263,8 @@ class AwsClient:
                     endpoint_url=self._endpoint(),
                     config=self._boto_config,
                 )
+                if service == "s3control" and self._endpoint():
+                    client.meta.events.register("before-sign.s3-control", _no_account_host)
                 self._clients[key] = client
         return client
 
@@ -386,6 +389,13 @@ class AwsClient:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aws-region") as pool:
             chunks = list(pool.map(lambda region: list(fn(region)), regions))
         return [item for chunk in chunks for item in chunk]
+
+
+def _no_account_host(request: Any, **_kwargs: Any) -> None:
+    """s3control puts the account id in front of the host (`<account>.s3-control...`); on a
+    custom endpoint such as `http://127.0.0.1:5000` that host does not resolve, so drop it (the
+    account id still goes in the `x-amz-account-id` header)."""
+    request.url = re.sub(r"^(https?://)\d{12}\.", r"\1", request.url)
 
 
 def _as_list(value: Any) -> list[str]:
