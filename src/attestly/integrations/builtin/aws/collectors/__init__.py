@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attestly.integrations.builtin.aws.collectors import iam
+from attestly.integrations.builtin.aws.collectors import cloudtrail, iam, kms, s3
 from attestly.integrations.builtin.aws.service import AwsService
 
-SERVICES: tuple[AwsService, ...] = (iam.SERVICE,)
+SERVICES: tuple[AwsService, ...] = (iam.SERVICE, s3.SERVICE, cloudtrail.SERVICE, kms.SERVICE)
