@@ -181,3 +181,24 @@ def test_kms_rotation_refused_is_an_error(
         "error",
         "rotation: the key policy refuses it",
     )
+
+
+def test_kms_key_hidden_by_its_policy_is_an_error_for_that_key_only(
+    aws: Callable[..., Any], collect_service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hidden = aws("kms").create_key()["KeyMetadata"]["KeyId"]
+    visible = aws("kms").create_key()["KeyMetadata"]["KeyId"]
+    original = AwsClient.call
+
+    def call(self: AwsClient, service: str, operation: str, *a: Any, **kw: Any) -> Any:
+        if operation == "DescribeKey" and kw.get("KeyId") == hidden:
+            raise PermissionDenied("kms:DescribeKey", "the key policy does not delegate to IAM")
+        return original(self, service, operation, *a, **kw)
+
+    monkeypatch.setattr(AwsClient, "call", call)
+    found = judge_records(collect_service(kms.SERVICE, regions=["us-east-1"]), "aws_kms_")
+    assert found[("aws_kms_key_rotation", kms_key("us-east-1", hidden))] == (
+        "error",
+        "the key policy does not delegate to IAM",
+    )
+    assert found[("aws_kms_key_rotation", kms_key("us-east-1", visible))][0] == "fail"

@@ -5,7 +5,8 @@ describe, so each key costs one `DescribeKey`, plus one `GetKeyRotationStatus` f
 whose rotation can be turned on (customer-managed, symmetric, key material from KMS, enabled);
 those per-key calls run on a bounded thread pool. AWS-managed keys rotate on AWS's schedule and
 asymmetric, HMAC, imported and custom-key-store keys cannot rotate automatically: their
-`rotation` is None. A key deleted while it is read is skipped.
+`rotation` is None. A key deleted while it is read is skipped; a key whose policy refuses the
+auditor is recorded with an `error`, so its checks say so and the other keys are still judged.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ def rotatable(metadata: Mapping[str, Any]) -> bool:
 def _key(client: AwsClient, region: str, key_id: str, aliases: list[str]) -> Record | None:
     try:
         described = client.call("kms", "DescribeKey", region, KeyId=key_id) or {}
+    except PermissionDenied as exc:  # a key policy that does not delegate to IAM
+        return Record(
+            KIND_KEY,
+            client.key(region, "kms", f"key/{key_id}"),
+            {"key_id": key_id, "region": region, "aliases": aliases, "error": str(exc)},
+        )
     except CollectorError as exc:
         if error_code(exc) in GONE:
             return None
