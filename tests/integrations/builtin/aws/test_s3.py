@@ -247,3 +247,25 @@ def test_a_bucket_deleted_while_read_is_skipped(
     records = collect_service(s3.SERVICE)
     assert not [r for r in records if "gone-bucket" in r.key]
     assert len(records) == 5
+
+
+def test_connection_probes_s3_cloudtrail_and_kms(
+    aws_ctx: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from attestly.integrations.builtin.aws.integration import test_connection
+
+    assert test_connection(aws_ctx()).ok
+    original = AwsClient.call
+
+    def call(self: AwsClient, service: str, operation: str, *a: Any, **kw: Any) -> Any:
+        if operation in {"ListBuckets", "DescribeTrails", "ListKeys"}:
+            raise PermissionDenied(f"{service}:{operation}")
+        return original(self, service, operation, *a, **kw)
+
+    monkeypatch.setattr(AwsClient, "call", call)
+    result = test_connection(aws_ctx())
+    assert result.missing_permissions == (
+        "s3:ListAllMyBuckets",
+        "cloudtrail:DescribeTrails",
+        "kms:ListKeys",
+    )
