@@ -16,6 +16,7 @@ and cached per (service, region); created clients are safe to share between thre
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -264,6 +265,8 @@ class AwsClient:
                     config=self._boto_config,
                 )
                 client.meta.events.register("before-parse", _refuse_unparseable_json)
+                if service == "s3control" and self._endpoint():
+                    client.meta.events.register("before-sign.s3-control", _no_account_host)
                 self._clients[key] = client
         return client
 
@@ -411,6 +414,13 @@ def _refuse_unparseable_json(
     except ValueError:
         snippet = bytes(body[:120]).decode("utf-8", "replace")
         raise ResponseParserError(f"the answer is not JSON: {snippet!r}") from None
+
+
+def _no_account_host(request: Any, **_kwargs: Any) -> None:
+    """s3control puts the account id in front of the host (`<account>.s3-control...`); on a
+    custom endpoint such as `http://127.0.0.1:5000` that host does not resolve, so drop it (the
+    account id still goes in the `x-amz-account-id` header)."""
+    request.url = re.sub(r"^(https?://)\d{12}\.", r"\1", request.url)
 
 
 def _as_list(value: Any) -> list[str]:
