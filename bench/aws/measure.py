@@ -22,6 +22,7 @@ class Measured:
     maxrss_mb: float  # largest single process (kernel accounting)
     tree_peak_mb: float  # largest sum over the process tree seen by polling
     returncode: int
+    cpu_s: float = 0.0  # user + system CPU of the child and its waited-for descendants
 
     @property
     def peak_mb(self) -> float:
@@ -77,4 +78,16 @@ def run_measured(
         done.set()
         poller.join()
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return Measured(wall, usage.ru_maxrss / 1024, peak / 2**20, proc.returncode)
+    return Measured(
+        wall,
+        usage.ru_maxrss / 1024,
+        peak / 2**20,
+        proc.returncode,
+        usage.ru_utime + usage.ru_stime,
+    )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a running process has used so far (to charge the emulator)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
