@@ -305,7 +305,9 @@ def bench_one(n: int, args: argparse.Namespace, workroot: Path) -> dict[str, Any
                     f"  attestly run {run}: scan {fmt(r.scan_s)} s, process "
                     f"{r.measured.wall_s:.2f} s, CPU {r.measured.cpu_s:.1f} s (moto "
                     f"{r.server_cpu_s:.1f} s), {r.api_calls:,} calls (run records "
-                    f"{r.extra['api_calls']:,}), peak {r.measured.peak_mb:.0f} MB, status "
+                    f"{r.extra['api_calls']:,}), peak {r.measured.peak_mb:.0f} MB "
+                    f"(maxrss {r.measured.maxrss_mb:.0f}, tree {r.measured.tree_peak_mb:.0f}), "
+                    "status "
                     f"{r.extra['status']}, results {r.extra['results']} "
                     f"(load average {os.getloadavg()[0]:.1f})"
                 )
@@ -327,7 +329,8 @@ def bench_one(n: int, args: argparse.Namespace, workroot: Path) -> dict[str, Any
                     f"  prowler  run {run}: scan {fmt(r.scan_s)} s, process "
                     f"{r.measured.wall_s:.2f} s, CPU {r.measured.cpu_s:.1f} s (moto "
                     f"{r.server_cpu_s:.1f} s), {r.api_calls:,} calls, peak "
-                    f"{r.measured.peak_mb:.0f} MB, {len(r.extra['findings']):,} findings "
+                    f"{r.measured.peak_mb:.0f} MB (maxrss {r.measured.maxrss_mb:.0f}, tree "
+                    f"{r.measured.tree_peak_mb:.0f}), {len(r.extra['findings']):,} findings "
                     f"(load average {os.getloadavg()[0]:.1f})"
                 )
         if why_not is not None:
