@@ -84,6 +84,12 @@ class CheckResult(models.Model):
                 condition=models.Q(status="fail"),
                 name="result_failing",
             ),
+            # Current results only, covering the per-check status counts of every page.
+            models.Index(
+                fields=["workspace", "check_id", "status"],
+                condition=models.Q(is_current=True),
+                name="result_current_status",
+            ),
         ]
         constraints = [
             # Also the index of current results: runs, pages and readiness read only these.

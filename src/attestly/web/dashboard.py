@@ -17,7 +17,7 @@ from attestly.controls.models import Control
 from attestly.core.models import Workspace
 from attestly.evidence.models import EvidenceItem
 from attestly.integrations.models import Connection
-from attestly.readiness.queries import compute_readiness, list_adoptions, list_snapshots
+from attestly.readiness.queries import compute_readiness, list_adoptions, score_history
 from attestly.readiness.views import CHART_H, CHART_W, HISTORY_DAYS, chart_points, heat_rows
 
 TOP_CHECKS = 5
@@ -61,8 +61,7 @@ def dashboard_context(workspace: Workspace) -> dict[str, Any]:
     history: list[tuple[str, float]] = []
     rows: list[Any] = []
     if primary is not None:
-        snapshots = list_snapshots(workspace, primary["adoption"].framework)
-        history = [(s.date.isoformat(), s.score) for s in snapshots][-HISTORY_DAYS:]
+        history = score_history(workspace, primary["adoption"].framework, HISTORY_DAYS)
         rows = heat_rows(primary["readiness"])
 
     per_check = counts_by_check(workspace)
