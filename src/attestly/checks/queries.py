@@ -116,6 +116,11 @@ def control_check_status(workspace: Workspace) -> dict[str, StatusCounts]:
     return dict(found)
 
 
+def failing_control_refs(workspace: Workspace) -> set[str]:
+    """Refs of controls with a failing resource on a check mapped to them."""
+    return {ref for ref, counts in control_check_status(workspace).items() if counts.failing}
+
+
 @dataclass(frozen=True)
 class PeriodRow:
     """One check, control or criterion over a period, from the daily roll-ups."""

@@ -21,6 +21,7 @@ from attestly.integrations.actions import (
 from attestly.integrations.collection import checks_for
 from attestly.integrations.forms import connection_form
 from attestly.integrations.models import Connection
+from attestly.integrations.queries import CONNECTION_STATES, filter_connection_state
 from attestly.integrations.registry import get_registry
 from attestly.integrations.tasks import test_connection
 from attestly.web.access import requires
@@ -42,12 +43,21 @@ def integration_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
     checks = get_check_registry()
     rows = [(i, len(checks_for(i, checks))) for i in get_registry()]
-    connections = Connection.objects.in_workspace(workspace).order_by("name") if workspace else []
-    return render(
-        request,
-        "integrations/integration_list.html",
-        {"rows": rows, "connections": connections},
+    state = request.GET.get("state", "")
+    connections = (
+        filter_connection_state(Connection.objects.in_workspace(workspace), state).order_by("name")
+        if workspace
+        else []
     )
+    context = {
+        "rows": rows,
+        "connections": connections,
+        "state": state,
+        "states": CONNECTION_STATES,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "integrations/_connection_table.html", context)
+    return render(request, "integrations/integration_list.html", context)
 
 
 @requires("integration.write")

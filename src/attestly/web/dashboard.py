@@ -9,31 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
-from attestly.checks.queries import control_check_status, counts_by_check
+from attestly.checks.queries import counts_by_check, failing_control_refs
 from attestly.checks.registry import get_registry as get_check_registry
 from attestly.controls.models import Control
 from attestly.core.models import Workspace
-from attestly.evidence.models import EvidenceItem
+from attestly.evidence.queries import stale_evidence
 from attestly.integrations.models import Connection
+from attestly.integrations.queries import filter_connection_state
 from attestly.readiness.queries import compute_readiness, list_adoptions, score_history
 from attestly.readiness.views import CHART_H, CHART_W, HISTORY_DAYS, chart_points, heat_rows
 
 TOP_CHECKS = 5
-ERROR_STATUSES = ("failed", "partial")
-
-
-def failing_control_refs(workspace: Workspace) -> set[str]:
-    """Refs of controls with a failing resource on a check mapped to them."""
-    return {ref for ref, counts in control_check_status(workspace).items() if counts.failing}
-
-
-def stale_evidence(workspace: Workspace) -> Any:
-    """Evidence past its `valid_until` (tombstoned items left out)."""
-    return EvidenceItem.objects.in_workspace(workspace).filter(
-        valid_until__lt=timezone.now(), tombstoned_at__isnull=True
-    )
 
 
 def dashboard_context(workspace: Workspace) -> dict[str, Any]:
@@ -77,9 +63,9 @@ def dashboard_context(workspace: Workspace) -> dict[str, Any]:
     live = Control.objects.filter(workspace=workspace, retired_at__isnull=True)
     failing_refs = failing_control_refs(workspace)
     connections_in_error = list(
-        Connection.objects.in_workspace(workspace)
-        .filter(last_status__in=ERROR_STATUSES)
-        .order_by("name")
+        filter_connection_state(Connection.objects.in_workspace(workspace), "error").order_by(
+            "name"
+        )
     )
     return {
         "frameworks": frameworks,

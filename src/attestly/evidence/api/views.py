@@ -10,8 +10,9 @@ from typing import Any
 
 import django_filters
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
@@ -45,10 +46,22 @@ class EvidenceFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped
     source = django_filters.CharFilter(field_name="source")
     resource_key = django_filters.CharFilter(field_name="resource_key")
     content_hash = django_filters.CharFilter(field_name="content_hash")
+    stale = django_filters.BooleanFilter(
+        method="filter_stale",
+        label="Past their valid-until date (tombstoned items left out), or not",
+    )
 
     class Meta:
         model = EvidenceItem
-        fields = ["workspace", "kind", "source", "resource_key", "content_hash"]
+        fields = ["workspace", "kind", "source", "resource_key", "content_hash", "stale"]
+
+    def filter_stale(
+        self, qs: QuerySet[EvidenceItem], name: str, value: bool | None
+    ) -> QuerySet[EvidenceItem]:
+        if value is None:
+            return qs
+        stale = Q(valid_until__lt=timezone.now(), tombstoned_at__isnull=True)
+        return qs.filter(stale) if value else qs.exclude(stale)
 
 
 class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
