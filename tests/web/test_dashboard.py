@@ -62,8 +62,10 @@ def seed(workspace: Workspace, actor: User, *, stale: int = 2, owned: int = 2) -
 
 def figure(html: str, element_id: str) -> tuple[str, int]:
     """The link and number of a dashboard figure."""
-    match = re.search(rf'<a id="{element_id}" href="([^"]+)">(\d+)</a>', html)
+    pattern = rf'<a id="{element_id}" href="([^"]+)" aria-label="(\d+) [^"]+">(\d+)</a>'
+    match = re.search(pattern, html)
     assert match, element_id
+    assert match.group(2) == match.group(3)  # what a screen reader says is the number shown
     return match.group(1).replace("&amp;", "&"), int(match.group(2))
 
 
