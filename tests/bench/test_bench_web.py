@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from bench.bench_web import API_LISTS, PAGES
 
 pytestmark = pytest.mark.slow
