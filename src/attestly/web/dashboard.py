@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from attestly.checks.queries import counts_by_check, failing_control_refs
+from attestly.checks.queries import (
+    counts_by_check,
+    failing_control_refs,
+    reusing_check_counts,
+)
 from attestly.checks.registry import get_registry as get_check_registry
 from attestly.controls.models import Control
 from attestly.core.models import Workspace
@@ -23,6 +27,12 @@ TOP_CHECKS = 5
 
 
 def dashboard_context(workspace: Workspace) -> dict[str, Any]:
+    """Every figure of the dashboard; the check counts behind several of them are read once."""
+    with reusing_check_counts():
+        return _context(workspace)
+
+
+def _context(workspace: Workspace) -> dict[str, Any]:
     adoptions = list(list_adoptions([workspace.pk]))
     frameworks: list[dict[str, Any]] = []
     for adoption in adoptions:
