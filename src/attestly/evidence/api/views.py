@@ -89,8 +89,15 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Items newest first, each with its own verification (chain hash, link, content)."""
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        items = list(page if page is not None else queryset)
+        # The page's ids first (sorted from the index alone), then those rows: sorting whole
+        # rows, content and all, grew with the ledger however small the page.
+        ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        if ids is None:
+            items = list(queryset)
+        else:
+            by_id = {item.pk: item for item in queryset.filter(pk__in=list(ids))}
+            items = [by_id[pk] for pk in ids]
+        page = ids
         context = {**self.get_serializer_context(), "badges": badges_for(items)}
         data = EvidenceItemSerializer(items, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
