@@ -12,6 +12,7 @@ from attestly.controls.models import Control
 from attestly.core.demo import do_seed_demo
 from attestly.core.models import Workspace
 from attestly.testing.factories import TEST_PASSWORD
+from tests.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,3 +97,28 @@ def test_adopt_a_library_control_and_set_its_owner(
     row = page.locator("#controls tbody tr", has_text="PRV-01")
     expect(row).to_contain_text("bob")
     expect(row).to_contain_text("In progress")
+
+
+@pytest.mark.parametrize("path", ["/", "/controls/", "/checks/", "/integrations/"])
+def test_pages_fit_a_phone_screen(browser: Any, live_server: Any, path: str) -> None:
+    """On a phone-sized screen the dashboard and the main lists scroll down, never sideways."""
+    login = do_seed_demo()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    try:
+        base = live_server.url
+        phone.goto(f"{base}/login/")
+        phone.fill("#id_username", login.username)
+        phone.fill("#id_password", login.password)
+        phone.click("button[type=submit]")
+        phone.wait_for_url(f"{base}/")
+        phone.goto(f"{base}{path}")
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = path.strip("/") or "dashboard"
+        phone.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
+        assert overflow <= 1, f"{path} is {overflow}px wider than a 390px screen"
+    finally:
+        context.close()
