@@ -42,7 +42,9 @@ except Exception as exc:
     sys.exit(1)
 PY
 then
-  ATTESTLY_TEST_DATABASE_URL="$PG_URL" "${PYTEST[@]}" "$@"
+  # Only the tests that touch a database (or start `attestly` in a subprocess): the others
+  # ran on the SQLite pass and would run exactly the same (tests/conftest.py).
+  ATTESTLY_TEST_DATABASE_URL="$PG_URL" ATTESTLY_TEST_DATABASE_ONLY=1 "${PYTEST[@]}" "$@"
 elif [ -n "$CI" ] && [ "$CI" != "false" ]; then
   echo "CI=true: PostgreSQL is required; failing." >&2
   exit 1

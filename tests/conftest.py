@@ -146,3 +146,43 @@ def live_server(django_db_setup: None, live_server: Any) -> Any:
     Otherwise its threads can still hold a connection when PostgreSQL drops the database.
     """
     return live_server
+
+
+# -- the PostgreSQL pass runs only what touches a database ---------------------------------
+
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+     "live_server", "django_db_setup"}
+)  # fmt: skip
+# Folders whose tests start `attestly` in a subprocess, which inherits the database setting.
+SUBPROCESS_DIRS = (
+    "tests/cli/",
+    "tests/core/test_migrating",
+    "tests/core/test_demo",
+    "tests/evidence/test_faults",
+    "tests/evidence/test_export",
+    "tests/integrations/builtin/tls/test_cli",
+    "tests/integrations/builtin/aws/test_integration",
+    "tests/bench/",
+)
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") or item.get_closest_marker("postgres"):
+        return True
+    if DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    path = str(item.path.relative_to(Path(__file__).resolve().parents[1]))
+    return path.startswith(SUBPROCESS_DIRS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ATTESTLY_TEST_DATABASE_ONLY=1 (the PostgreSQL pass of scripts/test.sh), skip the
+    tests that touch no database: they ran already on the SQLite pass and would run the same."""
+    if os.environ.get("ATTESTLY_TEST_DATABASE_ONLY") != "1":
+        return
+    keep = [item for item in items if _uses_database(item)]
+    dropped = [item for item in items if not _uses_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep

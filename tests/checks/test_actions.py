@@ -14,7 +14,12 @@ from attestly.checks.actions import (
     do_set_check_mapping,
 )
 from attestly.checks.models import CheckMapping, CheckResult
-from attestly.checks.queries import control_check_status, current_with_status, replay
+from attestly.checks.queries import (
+    control_check_status,
+    counts_by_check,
+    current_with_status,
+    replay,
+)
 from attestly.checks.registry import CheckRegistry
 from attestly.checks.sources import MemorySource
 from attestly.core.models import AuditEntry, Workspace
@@ -96,9 +101,18 @@ def test_uploaded_evidence_past_its_date_fails_the_builtin_freshness_check(
 def test_exception_shows_excepted_until_it_expires(
     acme: Workspace, alice: User, bob: User, demo_registry: CheckRegistry
 ) -> None:
-    source = MemorySource([EvidenceFactory(key="r1", data={"ok": False})])
+    source = MemorySource(
+        [EvidenceFactory(key=k, data={"ok": False}) for k in ("r1", "r2")]
+        + [EvidenceFactory(key="r3", data={"ok": True})]
+    )
     do_run_checks(actor=alice, workspace=acme, source=source, registry=demo_registry)
     today = timezone.now().date()
+
+    def counted() -> tuple[int, int, int]:
+        counts = counts_by_check(acme)["demo_a"]
+        return counts.failing, counts.excepted, counts.passing
+
+    assert counted() == (2, 0, 1)
     exception = do_grant_exception(
         actor=alice,
         workspace=acme,
@@ -109,20 +123,32 @@ def test_exception_shows_excepted_until_it_expires(
         expires_on=today,
     )
     assert AuditEntry.objects.filter(action="checks.exception.grant").count() == 1
-    assert [s for r, s in current_with_status(acme) if r.check_id == "demo_a"] == ["excepted"]
+    assert [s for r, s in current_with_status(acme) if r.check_id == "demo_a"] == [
+        "fail",
+        "excepted",
+        "pass",
+    ]
+    assert counted() == (1, 1, 1)  # counted in the database, the exception applied after
     # the next run records the failure as excepted
     do_run_checks(actor=alice, workspace=acme, source=source, registry=demo_registry)
     assert (
-        CheckResult.objects.get(workspace=acme, check_id="demo_a", is_current=True).status
+        CheckResult.objects.get(
+            workspace=acme, check_id="demo_a", resource_key="r1", is_current=True
+        ).status
         == "excepted"
     )
+    assert counted() == (1, 1, 1)
     # the day after the expiry date it is failing again, even before the next run
     with pytest.MonkeyPatch.context() as patch:
         later = timezone.now() + dt.timedelta(days=1)
         patch.setattr("attestly.checks.queries.timezone.now", lambda: later)
-        assert [s for r, s in current_with_status(acme) if r.check_id == "demo_a"] == ["fail"]
+        assert [s for r, s in current_with_status(acme) if r.check_id == "demo_a"][:2] == [
+            "fail",
+            "fail",
+        ]
+        assert counted() == (2, 0, 1)  # stored as excepted, but the exception has expired
     do_revoke_exception(actor=alice, exception=exception)
-    assert [s for r, s in current_with_status(acme) if r.check_id == "demo_a"] == ["fail"]
+    assert counted() == (2, 0, 1)
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,11 @@ import pytest
 from django.test import Client
 
 from attestly.accounts.models import User
-from attestly.core.models import Workspace
-from attestly.integrations.actions import load_config
-from attestly.integrations.models import Connection
+from attestly.core.models import AuditEntry, Workspace
+from attestly.integrations import background
+from attestly.integrations.actions import do_start_collection_run, load_config
+from attestly.integrations.collection import execute_run
+from attestly.integrations.models import CollectionRun, Connection
 from attestly.integrations.tasks import collect_connection
 from tests.integrations.sample.server import SampleServer
 
@@ -97,17 +99,51 @@ def test_the_test_button_answers_with_a_partial(
     assert "GET /me answered 401: the credentials were refused" in html
 
 
-def test_collect_now_makes_the_connection_due(
-    alice: User, bob: User, sample_connection: Connection
+def test_collect_now_starts_a_run_the_page_follows_until_it_is_finished(
+    alice: User,
+    bob: User,
+    sample_connection: Connection,
+    options: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     url = f"/integrations/connections/{sample_connection.pk}/collect/"
     assert client_for(bob).post(url).status_code == 403  # a viewer: refused by the matrix
-    html = client_for(alice).post(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "Queued: the collection starts within a minute" in html
-    from attestly.core.models import AuditEntry
+    submitted: list[int] = []
+    monkeypatch.setattr(background, "submit", submitted.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        html = client_for(alice).post(url, HTTP_HX_REQUEST="true").content.decode()
+    run = CollectionRun.objects.get(connection=sample_connection)
+    assert (run.status, run.trigger, submitted) == ("running", "manual", [run.pk])
+    status_url = f"/integrations/connections/{sample_connection.pk}/runs/{run.pk}/"
+    assert f'hx-get="{status_url}"' in html
+    assert AuditEntry.objects.get(action="integrations.run.start").actor == alice
+    # A second click while it runs follows the same run; without JavaScript, back to the page.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(alice).post(url)
+    assert response["Location"] == f"/integrations/connections/{sample_connection.pk}/"
+    assert CollectionRun.objects.filter(connection=sample_connection).count() == 1
+    assert submitted == [run.pk]
+    polled = client_for(bob).get(status_url)  # a viewer may follow it
+    assert polled.status_code == 200 and "HX-Refresh" not in polled
+    assert "Collecting now" in polled.content.decode()
 
-    entry = AuditEntry.objects.get(action="integrations.connection.request_collection")
-    assert entry.actor == alice
+    execute_run(run.pk, options)  # what the pool does
+    polled = client_for(bob).get(status_url)
+    assert polled["HX-Refresh"] == "true"  # the page reloads with the new results
+    assert "Collection succeeded" in polled.content.decode()
+    other = f"/integrations/connections/{sample_connection.pk}/runs/{run.pk + 1000}/"
+    assert client_for(alice).get(other).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_collect_now_pool_carries_out_the_run(
+    alice: User, sample_connection: Connection, sample_installed: Any
+) -> None:
+    run = do_start_collection_run(actor=alice, connection=sample_connection)
+    assert background.submit(run.pk).result(timeout=60) == run.pk
+    run.refresh_from_db()
+    assert run.status != "running" and run.finished_at is not None
 
 
 def test_editing_shows_settings_but_never_the_secret_and_keeps_it_when_blank(

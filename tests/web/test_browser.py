@@ -8,8 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from attestly.accounts.models import User
+from attestly.controls.models import Control
 from attestly.core.demo import do_seed_demo
+from attestly.core.models import Workspace
 from attestly.testing.factories import TEST_PASSWORD
+from tests.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,3 +71,54 @@ def test_marking_a_demo_control_implemented_raises_its_heat_map_cell(
     page.goto(f"{base}/readiness/")
     after = int(page.get_attribute(cell, "data-score") or 0)
     assert after > before
+
+
+def test_adopt_a_library_control_and_set_its_owner(
+    page: Any, live_server: Any, alice: User, bob: User, acme: Workspace
+) -> None:
+    """An owner adds a control from the library to the workspace, then gives it an owner and
+    a status inline; the control list then shows both."""
+    base = live_server.url
+    sign_in(page, base, "alice")
+    page.get_by_role("link", name="Control library", exact=True).click()
+    page.wait_for_url(f"{base}/library/")
+    page.goto(f"{base}/library/PRV-01/")  # one of 209, a few pages in: straight to it
+    page.get_by_role("button", name="Add to Acme").click()
+    page.wait_for_url(f"{base}/controls/PRV-01/")
+    control = Control.objects.get(workspace=acme, ref="PRV-01")
+    assert control.owner is None and control.status == "not_started"
+    page.select_option("#e-owner", "bob")
+    page.select_option("#e-status", "in_progress")
+    page.click("#control-edit button[type=submit]")
+    expect(page.locator("#control-edit [aria-live]")).to_contain_text("owner bob")
+    control.refresh_from_db()
+    assert (control.owner, control.status) == (bob, "in_progress")
+    page.goto(f"{base}/controls/?owner=bob")
+    row = page.locator("#controls tbody tr", has_text="PRV-01")
+    expect(row).to_contain_text("bob")
+    expect(row).to_contain_text("In progress")
+
+
+@pytest.mark.parametrize("path", ["/", "/controls/", "/checks/", "/integrations/"])
+def test_pages_fit_a_phone_screen(browser: Any, live_server: Any, path: str) -> None:
+    """On a phone-sized screen the dashboard and the main lists scroll down, never sideways."""
+    login = do_seed_demo()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    try:
+        base = live_server.url
+        phone.goto(f"{base}/login/")
+        phone.fill("#id_username", login.username)
+        phone.fill("#id_password", login.password)
+        phone.click("button[type=submit]")
+        phone.wait_for_url(f"{base}/")
+        phone.goto(f"{base}{path}")
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = path.strip("/") or "dashboard"
+        phone.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
+        assert overflow <= 1, f"{path} is {overflow}px wider than a 390px screen"
+    finally:
+        context.close()

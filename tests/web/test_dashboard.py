@@ -19,6 +19,7 @@ from attestly.checks.queries import counts_by_check
 from attestly.controls.actions import do_update_control
 from attestly.controls.models import Control
 from attestly.core.models import Role, Workspace
+from attestly.evidence.models import EvidenceItem
 from attestly.frameworks.models import Framework
 from attestly.integrations.models import Connection
 from attestly.readiness.actions import do_adopt_framework
@@ -61,17 +62,42 @@ def seed(workspace: Workspace, actor: User, *, stale: int = 2, owned: int = 2) -
 
 def figure(html: str, element_id: str) -> tuple[str, int]:
     """The link and number of a dashboard figure."""
-    match = re.search(rf'<a id="{element_id}" href="([^"]+)">(\d+)</a>', html)
+    pattern = rf'<a id="{element_id}" href="([^"]+)" aria-label="(\d+) [^"]+">(\d+)</a>'
+    match = re.search(pattern, html)
     assert match, element_id
+    assert match.group(2) == match.group(3)  # what a screen reader says is the number shown
     return match.group(1).replace("&amp;", "&"), int(match.group(2))
 
 
-def count_rows(client: Client, url: str, row: str) -> int:
-    return client.get(url).content.decode().count(row)
+def listed(client: Client, url: str) -> int:
+    """How many rows the list page at `url` shows (all pages: lists say their total)."""
+    html = client.get(url).content.decode()
+    path = url.split("?")[0]
+    if path == "/controls/":
+        total = re.search(r"(\d+) controls</p>", html)
+        assert total, url
+        return int(total.group(1))
+    if path == "/evidence/":
+        return len(set(re.findall(r'href="/evidence/(\d+)/"', html)))
+    if path == "/checks/":
+        return html.count('class="check-row"')
+    if path == "/integrations/":
+        return html.count('class="connection-row"')
+    raise AssertionError(f"no row counter for {url}")
 
 
-def test_numbers_and_links_on_a_seeded_workspace(alice: User, acme: Workspace) -> None:
+def api_count(alice: User, url: str, api_client_for: Any) -> int:
+    response = api_client_for(alice).get(url)
+    assert response.status_code == 200, response.content
+    return int(response.json()["count"])
+
+
+def test_every_number_links_to_a_list_of_exactly_those_rows(
+    alice: User, acme: Workspace, api_client_for: Any
+) -> None:
     seed(acme, alice)
+    Connection.objects.create(workspace=acme, name="db", integration="postgresql",
+                              last_status="partial")  # fmt: skip
     client = Client()
     client.force_login(alice)
     response = client.get("/")
@@ -82,36 +108,68 @@ def test_numbers_and_links_on_a_seeded_workspace(alice: User, acme: Workspace) -
     link, n = figure(html, "unowned-controls")
     assert link == "/controls/?owner=-"
     assert n == live.filter(owner__isnull=True).count() == live.count() - 2
+    assert listed(client, link) == n
+    assert api_count(alice, "/api/v1/controls/?owner=-", api_client_for) == n
 
     link, n = figure(html, "stale-evidence")
     assert (link, n) == ("/evidence/?stale=1", 2)
-    listed_items = set(re.findall(r'href="/evidence/(\d+)/"', client.get(link).content.decode()))
-    assert len(listed_items) == 2
+    assert listed(client, link) == n
+    everything = EvidenceItem.objects.filter(workspace=acme).count()
+    assert listed(client, "/evidence/") == everything > n  # the fresh ones are left out above
+    assert api_count(alice, "/api/v1/evidence/?stale=true", api_client_for) == n
+    assert api_count(alice, "/api/v1/evidence/?stale=false", api_client_for) == everything - n
 
     failing = {k: c for k, c in counts_by_check(acme).items() if c.failing}
     link, n = figure(html, "failing-checks")
-    assert (link, n) == ("/checks/", len(failing)) and n > 0
+    assert (link, n) == ("/checks/?status=failing", len(failing)) and n > 0
+    assert listed(client, link) == n < listed(client, "/checks/")
     top = max(failing, key=lambda k: (failing[k].failing, k))
     assert f'href="/checks/{top}/"' in html
+    resources = sum(c.failing for c in failing.values())
+    assert f"{resources} failing resources" in html
+    assert api_count(alice, "/api/v1/check-results/?current=true&status=fail", api_client_for) == (
+        resources
+    )
 
     link, n = figure(html, "failing-controls")
     assert link == "/controls/?checks=failing"
     assert n > 0
-    listed = client.get(link).content.decode()
-    assert 'href="/controls/CRY-01/"' in listed
-    assert listed.count("<tr") - 1 == n  # one header row
+    assert 'href="/controls/CRY-01/"' in client.get(link).content.decode()
+    assert listed(client, link) == n
+    assert api_count(alice, "/api/v1/controls/?checks=failing", api_client_for) == n
 
     link, n = figure(html, "connections-in-error")
-    assert (link, n) == ("/integrations/", 1)
+    assert (link, n) == ("/integrations/?state=error", 2)
+    assert listed(client, link) == n < listed(client, "/integrations/")
+    assert api_count(alice, "/api/v1/connections/?state=error", api_client_for) == n
     error = Connection.objects.get(workspace=acme, name="aws-prod")
     assert f'href="/integrations/connections/{error.pk}/"' in html
     assert "gh</a>" not in html
 
     assert 'href="/readiness/?framework=soc2"' in html
     assert 'id="readiness-chart"' in html and "<polyline" in html
-    assert "/controls/?framework=soc2&amp;category=security" in html
+    category = "/controls/?framework=soc2&category=security"
+    assert category.replace("&", "&amp;") in html
+    in_category = live.filter(mappings__criterion__category__slug="security").distinct().count()
+    assert listed(client, category) == in_category > 0
     assert 'id="cell-CC6.1"' in html  # the heat map
     assert 'href="/controls/?criterion=soc2%3ACC6.1"' in html
+
+
+def test_list_filters_narrow_through_htmx_and_refuse_unknown_values(
+    alice: User, acme: Workspace, api_client_for: Any
+) -> None:
+    seed(acme, alice)
+    client = Client()
+    client.force_login(alice)
+    fragment = client.get("/integrations/?state=error", HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.count('class="connection-row"') == 1 and "<html" not in fragment
+    fragment = client.get("/checks/?status=failing", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="check-table"' in fragment and "<html" not in fragment
+    api = api_client_for(alice)
+    assert api.get("/api/v1/connections/?state=broken").status_code == 400
+    assert api.get("/api/v1/controls/?checks=passing").status_code == 400
+    assert api.get("/api/v1/connections/?state=ok").json()["count"] == 1
 
 
 def test_another_workspaces_data_never_shows(

@@ -69,7 +69,12 @@ class CheckResult(models.Model):
     class Meta:
         ordering = ["check_id", "resource_key", "-first_seen"]
         indexes = [
-            models.Index(fields=["workspace", "check_id", "resource_key"], name="result_key"),
+            # Also the order of the results list (newest interval first per resource), so a
+            # page of it is read from the index rather than sorted from every row.
+            models.Index(
+                fields=["workspace", "check_id", "resource_key", "-first_seen"],
+                name="result_key_history",
+            ),
             # Failures only, covering the period queries: a small index however long the history.
             models.Index(
                 # status is listed too so a query that binds it as a parameter stays covered
@@ -83,6 +88,12 @@ class CheckResult(models.Model):
                 ],
                 condition=models.Q(status="fail"),
                 name="result_failing",
+            ),
+            # Current results only, covering the per-check status counts of every page.
+            models.Index(
+                fields=["workspace", "check_id", "status"],
+                condition=models.Q(is_current=True),
+                name="result_current_status",
             ),
         ]
         constraints = [

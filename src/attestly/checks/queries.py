@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,14 +70,65 @@ class StatusCounts:
         return self.passing + self.failing + self.error + self.excepted + self.not_applicable
 
 
-def counts_by_check(workspace: Workspace) -> dict[str, StatusCounts]:
-    """Effective status counts of the current results, per check id."""
-    excepted = active_exceptions(workspace, timezone.now().date())
+# Within `reusing_check_counts()`, the per-check and per-control counts are computed once
+# per workspace: a page that shows them and scores readiness from them (the dashboard) asks
+# three times in one request.
+_reused: ContextVar[dict[tuple[str, int], Any] | None] = ContextVar("check_counts", default=None)
+
+
+@contextmanager
+def reusing_check_counts() -> Iterator[None]:
+    """Compute each workspace's check counts once inside the block (one page, one request)."""
+    token = _reused.set({})
+    try:
+        yield
+    finally:
+        _reused.reset(token)
+
+
+def _once(kind: str, workspace: Workspace, compute: Callable[[], Any]) -> Any:
+    reused = _reused.get()
+    if reused is None:
+        return compute()
+    key = (kind, workspace.pk)
+    if key not in reused:
+        reused[key] = compute()
+    return reused[key]
+
+
+def _counts(workspace: Workspace) -> dict[str, StatusCounts]:
     found: dict[str, StatusCounts] = defaultdict(StatusCounts)
-    rows = current_results(workspace).values_list("check_id", "resource_key", "status")
-    for check_id, key, status in rows.iterator(chunk_size=5000):
-        found[check_id].add(effective_status(status, (check_id, key) in excepted))
+    rows = (
+        current_results(workspace)
+        .order_by()
+        .values_list("check_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for check_id, status, n in rows:
+        found[check_id].add(effective_status(status, False), n)
+    excepted = active_exceptions(workspace, timezone.now().date())
+    if excepted:
+        under = current_results(workspace).filter(
+            status__in=(Status.FAIL, Status.EXCEPTED),
+            check_id__in={c for c, _k in excepted},
+            resource_key__in={k for _c, k in excepted},
+        )
+        for check_id, key in under.order_by().values_list("check_id", "resource_key"):
+            if (check_id, key) in excepted:
+                found[check_id].failing -= 1
+                found[check_id].excepted += 1
     return dict(found)
+
+
+def counts_by_check(workspace: Workspace) -> dict[str, StatusCounts]:
+    """Effective status counts of the current results, per check id.
+
+    Counted in the database (one grouped query over the current-results index), then moved
+    between failing and excepted for the few resources under an exception: the cost follows
+    the number of checks and exceptions, not of resources.
+    """
+    result: dict[str, StatusCounts] = _once("checks", workspace, lambda: _counts(workspace))
+    return result
 
 
 def control_check_status(workspace: Workspace) -> dict[str, StatusCounts]:
@@ -83,6 +137,13 @@ def control_check_status(workspace: Workspace) -> dict[str, StatusCounts]:
     The readiness rule uses this as a signal: a control with `failing > 0` (or `error > 0`)
     is not met; `checks` names the checks behind the counts.
     """
+    result: dict[str, StatusCounts] = _once(
+        "controls", workspace, lambda: _control_counts(workspace)
+    )
+    return result
+
+
+def _control_counts(workspace: Workspace) -> dict[str, StatusCounts]:
     per_check = counts_by_check(workspace)
     mappings = mappings_for(workspace, per_check)
     found: dict[str, StatusCounts] = defaultdict(StatusCounts)
@@ -94,6 +155,11 @@ def control_check_status(workspace: Workspace) -> dict[str, StatusCounts]:
                 target.add(status, getattr(counts, name))
             target.checks.add(check_id)
     return dict(found)
+
+
+def failing_control_refs(workspace: Workspace) -> set[str]:
+    """Refs of controls with a failing resource on a check mapped to them."""
+    return {ref for ref, counts in control_check_status(workspace).items() if counts.failing}
 
 
 @dataclass(frozen=True)

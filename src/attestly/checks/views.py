@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from attestly.checks.models import CheckResult
 from attestly.checks.queries import (
+    StatusCounts,
     check_history,
     counts_by_check,
     current_with_status,
@@ -25,6 +26,9 @@ from attestly.web.access import requires
 def check_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
     counts = counts_by_check(workspace) if workspace is not None else {}
+    # `?status=failing`: only checks with a failing resource now (the dashboard's number).
+    status = request.GET.get("status", "")
+    failing_only = status == "failing"
     registry = get_registry()
     rows = [
         {
@@ -36,14 +40,20 @@ def check_list(request: HttpRequest) -> HttpResponse:
             "counts": counts.get(c.id),
         }
         for c in registry
-        if c.scheduled
+        if c.scheduled and (not failing_only or _failing(counts.get(c.id)))
     ]
     imported = [
         {"id": check_id, "counts": n}
         for check_id, n in sorted(counts.items())
-        if check_id not in registry
+        if check_id not in registry and (not failing_only or n.failing)
     ]
-    return render(request, "checks/check_list.html", {"rows": rows, "imported": imported})
+    context = {"rows": rows, "imported": imported, "status": status}
+    template = "checks/_check_tables.html" if request.htmx else "checks/check_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _failing(counts: StatusCounts | None) -> bool:
+    return counts is not None and counts.failing > 0
 
 
 @requires("check.read")

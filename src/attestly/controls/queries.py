@@ -11,28 +11,14 @@ from django.db.models import Prefetch, QuerySet
 
 from attestly.controls.models import Control, ControlMapping
 from attestly.frameworks.models import Criterion, LibraryControl, LibraryControlMapping
-
-# What lists show of each mapped criterion; long texts (statements) stay in the database.
-MAPPING_FIELDS = (
-    "control_id",
-    "relationship",
-    "criterion__key",
-    "criterion__ref",
-    "criterion__title",
-    "criterion__position",
-    "criterion__framework__slug",
-    "criterion__framework__name",
-    "criterion__category__slug",
-    "criterion__category__name",
-)
+from attestly.frameworks.queries import CachedCriterionIterable
 
 
 def _mappings(model: Any) -> Prefetch[Any]:
-    queryset = (
-        model.objects.select_related("criterion__framework", "criterion__category")
-        .only(*MAPPING_FIELDS)
-        .order_by("criterion__framework__slug", "criterion__position")
-    )
+    """Mapped criteria, with each criterion (framework, category) from the process's catalog
+    cache rather than joined and built anew for every row of every list."""
+    queryset = model.objects.order_by("criterion__framework__slug", "criterion__position")
+    queryset._iterable_class = CachedCriterionIterable
     return Prefetch("mappings", queryset=queryset)
 
 

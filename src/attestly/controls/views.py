@@ -179,7 +179,7 @@ def control_list(request: HttpRequest) -> HttpResponse:
     elif params["owner"]:
         controls = controls.filter(owner__username=params["owner"])
     if params["checks"] == "failing" and workspace is not None:
-        from attestly.web.dashboard import failing_control_refs
+        from attestly.checks.queries import failing_control_refs
 
         controls = controls.filter(ref__in=failing_control_refs(workspace))
     if params["q"]:

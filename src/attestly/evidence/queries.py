@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from attestly.core.models import Membership, Role
+from attestly.core.models import Membership, Role, Workspace
 from attestly.core.scoping import request_workspace_ids
 from attestly.evidence.models import EvidenceItem
 
@@ -41,3 +42,10 @@ def list_batch_items(workspace: Any, first_seq: int, last_seq: int) -> QuerySet[
     return EvidenceItem.objects.filter(
         workspace=workspace, seq__gte=first_seq, seq__lte=last_seq
     ).order_by("seq")
+
+
+def stale_evidence(workspace: Workspace) -> QuerySet[EvidenceItem]:
+    """Evidence past its `valid_until` (tombstoned items left out)."""
+    return EvidenceItem.objects.in_workspace(workspace).filter(
+        valid_until__lt=timezone.now(), tombstoned_at__isnull=True
+    )

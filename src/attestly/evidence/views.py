@@ -44,7 +44,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         if source in Source.values:
             items = items.filter(source=source)
         if stale:
-            from attestly.web.dashboard import stale_evidence
+            from attestly.evidence.queries import stale_evidence
 
             items = items.filter(pk__in=stale_evidence(workspace).values("pk"))
         if query:

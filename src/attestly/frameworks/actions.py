@@ -45,8 +45,13 @@ def do_sync_catalog(*, actor: User | None, catalog: Catalog) -> SyncReport:
     A framework whose content hash is unchanged is skipped, so start-up stays cheap. All
     frameworks sync in one transaction: a failure leaves the previous catalog in place.
     """
+    from attestly.frameworks.queries import forget_criteria
+
     changed: list[str] = []
     unchanged: list[str] = []
+    # Whatever happens below, lists must read the catalog as it is now stored.
+    transaction.on_commit(forget_criteria)
+    forget_criteria()
     with transaction.atomic():
         stored = {f.slug: f for f in Framework.objects.all()}
         for slug, spec in sorted(catalog.frameworks.items()):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Case, Count, Max, Prefetch, QuerySet, Value, When
+from django.db.models.query import ModelIterable
 
 from attestly.frameworks.models import Criterion, Framework, PointOfFocus
 
@@ -25,3 +30,49 @@ def list_criteria() -> QuerySet[Criterion]:
         )
         .order_by("framework__slug", "position")
     )
+
+
+# The catalog changes only when it is synced (after migrate, or a test's flush); lists that
+# show hundreds of mapped criteria take them from here instead of building three model
+# instances per mapping on every request.
+_criteria_lock = threading.Lock()
+_criteria: tuple[tuple[int, int], dict[int, Criterion]] | None = None
+
+
+def criteria_by_id() -> dict[int, Criterion]:
+    """Every criterion with its framework and category, by id, shared by the process.
+
+    Read-only: callers must not change the instances. One cheap query checks that the stored
+    catalog is still the one cached (its size and highest id), and a sync in this process
+    clears it; a catalog changed in place by another process is seen after a restart, as
+    catalog changes come with an upgrade or a configuration change, which restart anyway.
+    """
+    global _criteria
+    stamp = Criterion.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    version = (stamp["n"], stamp["top"] or 0)
+    cached = _criteria
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with _criteria_lock:
+        found = {
+            c.pk: c for c in Criterion.objects.select_related("framework", "category", "group")
+        }
+        _criteria = (version, found)
+    return found
+
+
+def forget_criteria() -> None:
+    """Drop the cached criteria (the catalog was synced)."""
+    global _criteria
+    _criteria = None
+
+
+class CachedCriterionIterable(ModelIterable):  # type: ignore[type-arg]  # generic in stubs only
+    """Mapping rows whose `criterion` comes from `criteria_by_id()` (no join, no new
+    instances): for querysets of ControlMapping and LibraryControlMapping."""
+
+    def __iter__(self) -> Iterator[Any]:
+        criteria = criteria_by_id()
+        for mapping in super().__iter__():
+            mapping.criterion = criteria[mapping.criterion_id]
+            yield mapping

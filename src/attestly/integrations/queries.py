@@ -4,10 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from attestly.checks.registry import CheckRegistry
 from attestly.checks.registry import get_registry as get_check_registry
 from attestly.integrations.base import Integration
 from attestly.integrations.collection import checks_for
+from attestly.integrations.models import Connection, RunStatus
+
+# A connection is in error when its last run failed, wholly or in part.
+ERROR_STATUSES = (RunStatus.FAILED.value, RunStatus.PARTIAL.value)
+# `state` filter of the connections page and API: in error, last run fine, never run.
+CONNECTION_STATES = (
+    ("error", "last run failed"),
+    ("ok", "last run succeeded"),
+    ("never", "never run"),
+)
+
+
+def filter_connection_state(connections: QuerySet[Connection], state: str) -> QuerySet[Connection]:
+    """Connections in one `CONNECTION_STATES` state; an empty state keeps them all."""
+    if state == "error":
+        return connections.filter(last_status__in=ERROR_STATUSES)
+    if state == "ok":
+        return connections.filter(last_status=RunStatus.SUCCEEDED)
+    if state == "never":
+        return connections.filter(last_run_at__isnull=True)
+    return connections
 
 
 def config_schema(integration: Integration) -> dict[str, Any]:

@@ -5,22 +5,24 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from attestly.checks.queries import counts_by_check
 from attestly.checks.registry import get_registry as get_check_registry
 from attestly.core.models import Membership, Role
+from attestly.integrations import background
 from attestly.integrations.actions import (
     do_create_connection,
-    do_request_collection,
+    do_start_collection_run,
     do_update_connection,
 )
 from attestly.integrations.collection import checks_for
 from attestly.integrations.forms import connection_form
-from attestly.integrations.models import Connection
+from attestly.integrations.models import Connection, RunStatus
+from attestly.integrations.queries import CONNECTION_STATES, filter_connection_state
 from attestly.integrations.registry import get_registry
 from attestly.integrations.tasks import test_connection
 from attestly.web.access import requires
@@ -42,12 +44,21 @@ def integration_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
     checks = get_check_registry()
     rows = [(i, len(checks_for(i, checks))) for i in get_registry()]
-    connections = Connection.objects.in_workspace(workspace).order_by("name") if workspace else []
-    return render(
-        request,
-        "integrations/integration_list.html",
-        {"rows": rows, "connections": connections},
+    state = request.GET.get("state", "")
+    connections = (
+        filter_connection_state(Connection.objects.in_workspace(workspace), state).order_by("name")
+        if workspace
+        else []
     )
+    context = {
+        "rows": rows,
+        "connections": connections,
+        "state": state,
+        "states": CONNECTION_STATES,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "integrations/_connection_table.html", context)
+    return render(request, "integrations/integration_list.html", context)
 
 
 @requires("integration.write")
@@ -95,6 +106,7 @@ def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "connection": connection,
         "integration": integration,
         "runs": connection.runs.order_by("-started_at", "-pk")[:10],
+        "running": connection.runs.filter(status=RunStatus.RUNNING).order_by("-pk").first(),
         "checks": [(c, counts.get(c.id)) for c in checks],
         "may_write": _may_write(request, connection.workspace_id),
     }
@@ -116,19 +128,44 @@ def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def connection_collect(request: HttpRequest, pk: int) -> HttpResponse:
-    """Make the connection due now; the scheduler of `attestly serve` runs it within a tick."""
+    """Start a collection now and carry it out beside this request; the answer polls it.
+
+    A run of this connection already under way is followed instead of starting another.
+    Without JavaScript the form posts here and comes back to the connection page.
+    """
     connection = _visible(request, pk)
     if not _may_write(request, connection.workspace_id):
         raise Http404("You cannot collect connections here.")
-    do_request_collection(
-        actor=request.user,  # type: ignore[arg-type]
-        connection=connection,
-        now=timezone.now(),
+    run = connection.runs.filter(status=RunStatus.RUNNING).order_by("-pk").first()
+    if run is None:
+        run = do_start_collection_run(
+            actor=request.user,  # type: ignore[arg-type]
+            connection=connection,
+            trigger="manual",
+        )
+        # After the commit, so the worker's own connection sees the run.
+        run_id = run.pk
+        transaction.on_commit(lambda: background.submit(run_id))
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect("integrations:connection", pk=connection.pk)
+    return render(
+        request, "integrations/_collect_status.html", {"connection": connection, "run": run}
     )
-    return HttpResponse(
-        '<p id="collect-result" role="status">Queued: the collection starts within a minute; '
-        "reload this page to see the run.</p>"
+
+
+@requires("integration.read")
+@login_required
+def run_status(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
+    """A run's progress for the page that started it; once finished, the page reloads to show
+    the new results."""
+    connection = _visible(request, pk)
+    run = get_object_or_404(connection.runs, pk=run_id)
+    response = render(
+        request, "integrations/_collect_status.html", {"connection": connection, "run": run}
     )
+    if run.status != RunStatus.RUNNING:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @requires("integration.write")

@@ -115,3 +115,12 @@ def list_snapshots(workspace: Workspace, framework: Framework) -> QuerySet[Readi
     return ReadinessSnapshot.objects.filter(workspace=workspace, framework=framework).order_by(
         "date"
     )
+
+
+def score_history(workspace: Workspace, framework: Framework, days: int) -> list[tuple[str, float]]:
+    """(ISO date, score) of the last `days` snapshots, oldest first: just what a chart draws,
+    without loading each day's per-criterion detail."""
+    latest = (
+        list_snapshots(workspace, framework).order_by("-date").values_list("date", "score")[:days]
+    )
+    return [(day.isoformat(), score) for day, score in reversed(latest)]

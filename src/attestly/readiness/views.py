@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from attestly.readiness.actions import do_refresh_readiness
-from attestly.readiness.queries import Readiness, list_adoptions, list_snapshots
+from attestly.readiness.queries import Readiness, list_adoptions, score_history
 from attestly.readiness.scoring import CriterionScore
 from attestly.web.access import requires
 
@@ -90,9 +90,7 @@ def readiness_page(request: HttpRequest) -> HttpResponse:
         )
         if adoption is not None:
             readiness = do_refresh_readiness(actor=None, adoption=adoption)
-            history = [
-                (s.date.isoformat(), s.score) for s in list_snapshots(workspace, adoption.framework)
-            ][-HISTORY_DAYS:]
+            history = score_history(workspace, adoption.framework, HISTORY_DAYS)
             names = {c.slug: c.name for c in readiness.categories}
             context.update(
                 {

@@ -9,34 +9,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
-from attestly.checks.queries import control_check_status, counts_by_check
+from attestly.checks.queries import (
+    counts_by_check,
+    failing_control_refs,
+    reusing_check_counts,
+)
 from attestly.checks.registry import get_registry as get_check_registry
 from attestly.controls.models import Control
 from attestly.core.models import Workspace
-from attestly.evidence.models import EvidenceItem
+from attestly.evidence.queries import stale_evidence
 from attestly.integrations.models import Connection
-from attestly.readiness.queries import compute_readiness, list_adoptions, list_snapshots
+from attestly.integrations.queries import filter_connection_state
+from attestly.readiness.queries import compute_readiness, list_adoptions, score_history
 from attestly.readiness.views import CHART_H, CHART_W, HISTORY_DAYS, chart_points, heat_rows
 
 TOP_CHECKS = 5
-ERROR_STATUSES = ("failed", "partial")
-
-
-def failing_control_refs(workspace: Workspace) -> set[str]:
-    """Refs of controls with a failing resource on a check mapped to them."""
-    return {ref for ref, counts in control_check_status(workspace).items() if counts.failing}
-
-
-def stale_evidence(workspace: Workspace) -> Any:
-    """Evidence past its `valid_until` (tombstoned items left out)."""
-    return EvidenceItem.objects.in_workspace(workspace).filter(
-        valid_until__lt=timezone.now(), tombstoned_at__isnull=True
-    )
 
 
 def dashboard_context(workspace: Workspace) -> dict[str, Any]:
+    """Every figure of the dashboard; the check counts behind several of them are read once."""
+    with reusing_check_counts():
+        return _context(workspace)
+
+
+def _context(workspace: Workspace) -> dict[str, Any]:
     adoptions = list(list_adoptions([workspace.pk]))
     frameworks: list[dict[str, Any]] = []
     for adoption in adoptions:
@@ -61,8 +57,7 @@ def dashboard_context(workspace: Workspace) -> dict[str, Any]:
     history: list[tuple[str, float]] = []
     rows: list[Any] = []
     if primary is not None:
-        snapshots = list_snapshots(workspace, primary["adoption"].framework)
-        history = [(s.date.isoformat(), s.score) for s in snapshots][-HISTORY_DAYS:]
+        history = score_history(workspace, primary["adoption"].framework, HISTORY_DAYS)
         rows = heat_rows(primary["readiness"])
 
     per_check = counts_by_check(workspace)
@@ -78,9 +73,9 @@ def dashboard_context(workspace: Workspace) -> dict[str, Any]:
     live = Control.objects.filter(workspace=workspace, retired_at__isnull=True)
     failing_refs = failing_control_refs(workspace)
     connections_in_error = list(
-        Connection.objects.in_workspace(workspace)
-        .filter(last_status__in=ERROR_STATUSES)
-        .order_by("name")
+        filter_connection_state(Connection.objects.in_workspace(workspace), "error").order_by(
+            "name"
+        )
     )
     return {
         "frameworks": frameworks,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +14,7 @@ from attestly.accounts.models import User
 from attestly.api.filters import IdFilter
 from attestly.api.permissions import DEFAULT_PERMISSIONS
 from attestly.api.workspaces import acting_user, require_edit, strict_params, visible_workspace
+from attestly.checks.queries import failing_control_refs
 from attestly.controls import actions
 from attestly.controls.api.serializers import (
     ControlMappingSerializer,
@@ -82,13 +83,20 @@ class ControlFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
         field_name="mappings__criterion__category__slug", distinct=True
     )
     status = django_filters.ChoiceFilter(choices=ImplementationStatus.choices)
-    owner = django_filters.CharFilter(field_name="owner__username")
+    owner = django_filters.CharFilter(
+        method="filter_owner", label="Owner's user name, or `-` for controls without owner"
+    )
     family = django_filters.CharFilter()
     retired = django_filters.BooleanFilter(
         field_name="retired_at",
         lookup_expr="isnull",
         exclude=True,
         label="Only retired (true) or only live (false, the default) controls",
+    )
+    checks = django_filters.ChoiceFilter(
+        choices=[("failing", "failing")],
+        method="filter_checks",
+        label="`failing`: controls with a resource failing an automated check mapped to them",
     )
 
     class Meta:
@@ -102,7 +110,19 @@ class ControlFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
             "owner",
             "family",
             "retired",
+            "checks",
         ]
+
+    def filter_owner(self, qs: QuerySet[Control], name: str, value: str) -> QuerySet[Control]:
+        if value == "-":
+            return qs.filter(owner__isnull=True)
+        return qs.filter(owner__username=value)
+
+    def filter_checks(self, qs: QuerySet[Control], name: str, value: str) -> QuerySet[Control]:
+        wanted = Q(pk__in=[])
+        for workspace in Workspace.objects.filter(pk__in=request_workspace_ids(self.request)):
+            wanted |= Q(workspace=workspace, ref__in=failing_control_refs(workspace))
+        return qs.filter(wanted)
 
 
 class ControlViewSet(viewsets.ModelViewSet[Control]):

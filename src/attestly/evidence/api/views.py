@@ -10,8 +10,9 @@ from typing import Any
 
 import django_filters
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
@@ -45,10 +46,22 @@ class EvidenceFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped
     source = django_filters.CharFilter(field_name="source")
     resource_key = django_filters.CharFilter(field_name="resource_key")
     content_hash = django_filters.CharFilter(field_name="content_hash")
+    stale = django_filters.BooleanFilter(
+        method="filter_stale",
+        label="Past their valid-until date (tombstoned items left out), or not",
+    )
 
     class Meta:
         model = EvidenceItem
-        fields = ["workspace", "kind", "source", "resource_key", "content_hash"]
+        fields = ["workspace", "kind", "source", "resource_key", "content_hash", "stale"]
+
+    def filter_stale(
+        self, qs: QuerySet[EvidenceItem], name: str, value: bool | None
+    ) -> QuerySet[EvidenceItem]:
+        if value is None:
+            return qs
+        stale = Q(valid_until__lt=timezone.now(), tombstoned_at__isnull=True)
+        return qs.filter(stale) if value else qs.exclude(stale)
 
 
 class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
@@ -76,8 +89,15 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Items newest first, each with its own verification (chain hash, link, content)."""
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        items = list(page if page is not None else queryset)
+        # The page's ids first (sorted from the index alone), then those rows: sorting whole
+        # rows, content and all, grew with the ledger however small the page.
+        ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        if ids is None:
+            items = list(queryset)
+        else:
+            by_id = {item.pk: item for item in queryset.filter(pk__in=list(ids))}
+            items = [by_id[pk] for pk in ids]
+        page = ids
         context = {**self.get_serializer_context(), "badges": badges_for(items)}
         data = EvidenceItemSerializer(items, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)

@@ -36,7 +36,11 @@ from attestly.integrations.api.serializers import (
     IntegrationSerializer,
 )
 from attestly.integrations.models import CollectionRun, Connection
-from attestly.integrations.queries import integration_data
+from attestly.integrations.queries import (
+    CONNECTION_STATES,
+    filter_connection_state,
+    integration_data,
+)
 from attestly.integrations.registry import get_registry
 from attestly.integrations.tasks import test_connection
 
@@ -62,10 +66,18 @@ class IntegrationViewSet(RegistryViewSet):
 class ConnectionFilter(django_filters.FilterSet):  # type: ignore[misc]
     workspace = django_filters.CharFilter(field_name="workspace__slug")
     integration = django_filters.CharFilter(field_name="integration")
+    state = django_filters.ChoiceFilter(
+        choices=CONNECTION_STATES,
+        method="filter_state",
+        label="`error`: last run failed or partly failed; `ok`: succeeded; `never`: never run",
+    )
 
     class Meta:
         model = Connection
-        fields = ["workspace", "integration"]
+        fields = ["workspace", "integration", "state"]
+
+    def filter_state(self, qs: QuerySet[Connection], name: str, value: str) -> QuerySet[Connection]:
+        return filter_connection_state(qs, value)
 
 
 class ConnectionViewSet(viewsets.ModelViewSet[Connection]):

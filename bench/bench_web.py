@@ -1,0 +1,461 @@
+"""Benchmark: the dashboard and list endpoints, one year of history, 20 concurrent clients.
+
+Budget (ARCHITECTURE.md, performance budgets): p95 <= 100 ms for the dashboard and the API
+list endpoints with one year of history at 20 concurrent clients; the HTML list pages are
+measured against the same figure.
+
+Seeding (untimed) starts from the demo `attestly demo` serves (SOC 2 adopted, owners and
+statuses, evidence, checks, the local host connected), then adds what a year leaves behind:
+a readiness snapshot per day, check results as intervals over the year with their daily
+roll-ups, evidence items collected daily, connections with a run per day, and audit entries
+through the real audit chain. The real server (`attestly serve`, waitress) then runs in a
+subprocess on that data directory (or PostgreSQL database), and each endpoint in turn takes
+`--requests` requests from `--clients` concurrent clients (httpx, each signed in with its own
+session cookie for pages and the demo's API token for the API), closed loop, no think time.
+
+    .venv/bin/python -m bench.bench_web [--days 365] [--resources 400] [--clients 20]
+        [--requests 400] [--database-url postgresql://...]
+
+Not a timed test: it prints its figures against the budget (tests/bench/ runs it tiny).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+BUDGET_MS = 100.0
+SOLO_REQUESTS = 10
+SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105  # a throwaway data dir
+# Resources a year of daily collections leaves, per check; `--resources` scales them.
+STATUSES = ("pass", "fail", "error", "not_applicable")
+# Pages (session cookie) and API lists (token) measured, in this order.
+PAGES = ("/", "/controls/", "/evidence/", "/checks/", "/integrations/", "/audit/")
+API_LISTS = (
+    "/api/v1/controls/",
+    "/api/v1/evidence/",
+    "/api/v1/check-results/",
+    "/api/v1/connections/",
+    "/api/v1/runs/",
+    "/api/v1/audit-entries/",
+    "/api/v1/readiness-history/",
+)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    username: str
+    password: str
+    token: str
+    counts: dict[str, int]
+
+
+def environment(data_dir: str, database_url: str | None) -> dict[str, str]:
+    env = {
+        "ATTESTLY_DATA_DIR": data_dir,
+        "ATTESTLY_DEMO": "true",
+        "ATTESTLY_SECRET_KEY": SECRET,
+        "ATTESTLY_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": "attestly.conf.settings",
+    }
+    if database_url:
+        env["ATTESTLY_DATABASE_URL"] = database_url
+    return env
+
+
+def setup(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    from attestly.cli.bootstrap import ensure_data_dir, setup_django
+
+    ensure_data_dir(Path(env["ATTESTLY_DATA_DIR"]))
+    setup_django()
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
+    from attestly.cli.setup_commands import migrate_and_sync
+
+    migrate_and_sync()
+
+
+def year_intervals(rng: random.Random, days: int) -> Iterator[tuple[str, int, int]]:
+    """(status, first day, last day) of one resource's results over `days` days: mostly one
+    status all along, some re-collected monthly, some fixed once, a few flapping."""
+    roll = rng.random()
+    base = "pass" if rng.random() < 0.85 else ("fail" if rng.random() < 0.7 else "not_applicable")
+    if roll < 0.85:
+        yield base, 0, days - 1
+    elif roll < 0.92:
+        for start in range(0, days, 30):
+            yield base, start, min(days - 1, start + 29)
+    elif roll < 0.98:
+        fixed = rng.randrange(0, days)
+        if fixed:
+            yield "fail", 0, fixed - 1
+        yield "pass", fixed, days - 1
+    else:
+        day, status = 0, "pass"
+        while day < days:
+            end = min(days - 1, day + rng.randint(5, 15))
+            yield status, day, end
+            status = "fail" if status == "pass" else ("error" if rng.random() < 0.1 else "pass")
+            day = end + 1
+
+
+def seed(days: int, resources: int) -> Seeded:
+    """The demo plus a year (`days`) of history; returns the login and what was added."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from attestly.checks.models import CheckResult, CheckRollup
+    from attestly.checks.registry import get_registry as get_check_registry
+    from attestly.core import audit
+    from attestly.core.demo import do_seed_demo
+    from attestly.integrations.models import CollectionRun, Connection
+    from attestly.readiness.models import ReadinessSnapshot
+    from attestly.readiness.queries import list_adoptions
+    from attestly.testing.factories import record_evidence
+
+    login = do_seed_demo()
+    workspace = login.workspace
+    rng = random.Random(6)
+    now = timezone.now().replace(microsecond=0)
+    first_day = now - dt.timedelta(days=days - 1)
+
+    def at(day: int) -> dt.datetime:
+        return first_day + dt.timedelta(days=day)
+
+    counts: dict[str, int] = {}
+    adoption = next(iter(list_adoptions([workspace.pk])))
+    today = timezone.localdate()
+    ReadinessSnapshot.objects.filter(workspace=workspace).delete()
+    counts["readiness snapshots"] = len(
+        ReadinessSnapshot.objects.bulk_create(
+            ReadinessSnapshot(
+                workspace=workspace,
+                framework=adoption.framework,
+                date=today - dt.timedelta(days=d),
+                score=round(60 - 30 * d / max(days, 1), 1),
+                met=20,
+                partly_met=12,
+                not_met=6,
+                not_applicable=0,
+                categories={"security": 55.0, "availability": 60.0, "confidentiality": 50.0},
+                criteria={"CC1.1": ["partly_met", 0.5]},
+            )
+            for d in range(days)
+        )
+    )
+
+    # Check results over the year, as intervals, for the registered checks with their
+    # mapped controls and criteria; and the daily roll-ups those intervals make.
+    checks = [c for c in get_check_registry() if c.scheduled][:40]
+    results: list[CheckResult] = []
+    daily: dict[tuple[str, str], list[list[int]]] = {}
+    for check in checks:
+        targets = [("check", check.id)]
+        targets += [("control", ref) for ref in check.controls]
+        targets += [("criterion", key) for key in check.criteria]
+        per_check = [[0] * (days + 1) for _ in STATUSES]
+        for r in range(resources):
+            key = f"bench-host-{r:05d}"
+            for status, first, last in year_intervals(rng, days):
+                results.append(
+                    CheckResult(
+                        workspace=workspace,
+                        check_id=check.id,
+                        resource_key=key,
+                        kind=check.meta.kinds[0] if check.meta.kinds else "",
+                        status=status,
+                        detail="",
+                        evidence_hashes=[f"{rng.getrandbits(256):064x}"],
+                        evaluator="bench",
+                        first_seen=at(first),
+                        last_seen=at(last),
+                        is_current=last == days - 1,
+                    )
+                )
+                s = STATUSES.index(status)
+                per_check[s][first] += 1
+                per_check[s][last + 1] -= 1
+        for target in targets:
+            acc = daily.setdefault(target, [[0] * days for _ in STATUSES])
+            for s in range(len(STATUSES)):
+                running = 0
+                for day in range(days):
+                    running += per_check[s][day]
+                    acc[s][day] += running
+    CheckResult.objects.bulk_create(results, batch_size=2000)
+    counts["check result intervals"] = len(results)
+    CheckRollup.objects.filter(workspace=workspace).delete()
+    rollups = [
+        CheckRollup(
+            workspace=workspace,
+            day=(first_day + dt.timedelta(days=day)).date(),
+            level=level,
+            key=key,
+            passed=acc[0][day],
+            failed=acc[1][day],
+            errored=acc[2][day],
+            not_applicable=acc[3][day],
+        )
+        for (level, key), acc in daily.items()
+        for day in range(days)
+    ]
+    CheckRollup.objects.bulk_create(rollups, batch_size=2000)
+    counts["daily roll-ups"] = len(rollups)
+
+    # Evidence collected daily through the real ledger (hashed, chained), some stale.
+    per_day = max(1, resources // 20)
+    for day in range(days):
+        valid = at(day) + dt.timedelta(days=30)
+        record_evidence(workspace, per_day, batch_key=f"bench:{day}", valid_until=valid)
+    counts["evidence items"] = per_day * days
+
+    # Connections, each with a run a day.
+    connections = Connection.objects.bulk_create(
+        Connection(
+            workspace=workspace,
+            name=f"bench-{i:02d}",
+            integration="linux_host",
+            config={},
+            schedule="24h",
+            last_run_at=at(days - 1),
+            last_status="failed" if i % 5 == 0 else "succeeded",
+            next_run_at=now + dt.timedelta(days=1),
+        )
+        for i in range(10)
+    )
+    runs = [
+        CollectionRun(
+            workspace=workspace,
+            connection=c,
+            connection_name=c.name,
+            integration=c.integration,
+            trigger="schedule",
+            status="succeeded" if rng.random() < 0.95 else "failed",
+            started_at=at(day),
+            finished_at=at(day) + dt.timedelta(seconds=3),
+            duration_ms=3000,
+            resources=8,
+            evidence_items=8,
+            results={"pass": 20, "fail": 3},
+        )
+        for c in connections
+        for day in range(days)
+    ]
+    CollectionRun.objects.bulk_create(runs, batch_size=2000)
+    counts["connections"] = len(connections)
+    counts["collection runs"] = len(runs)
+
+    # Audit entries through the real chain, a few a day.
+    entries = 0
+    with transaction.atomic():
+        for day in range(days):
+            for i in range(5):
+                audit.record(
+                    actor=None,
+                    action="bench.activity",
+                    workspace=workspace,
+                    object_type="bench.thing",
+                    object_id=f"{day}-{i}",
+                    object_repr=f"thing {day}/{i}",
+                    after={"day": day, "i": i},
+                )
+                entries += 1
+    counts["audit entries"] = entries
+    return Seeded(login.username, login.password, login.token, counts)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """`attestly serve` in a subprocess, its output in `log` (a pipe nobody reads would fill
+    and stop the server); returns once it answers /healthz."""
+    attestly = Path(sys.executable).with_name("attestly")
+    command = [str(attestly)] if attestly.exists() else [sys.executable, "-m", "attestly.cli"]
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(
+                f"attestly serve exited with {server.returncode}: {log.read_text()[-2000:]}"
+            )
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    server.kill()
+    raise SystemExit("attestly serve did not answer /healthz within 60 s")
+
+
+def signed_in(base: str, username: str, password: str) -> httpx.Client:
+    """A client holding a session cookie, signed in through the login form."""
+    client = httpx.Client(base_url=base, timeout=30)
+    page = client.get("/login/")
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    if match is None:
+        raise SystemExit("no CSRF token on the login page")
+    response = client.post(
+        "/login/",
+        data={"csrfmiddlewaretoken": match.group(1), "username": username, "password": password},
+        headers={"Referer": f"{base}/login/"},
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"sign-in failed: {response.status_code}")
+    return client
+
+
+def measure(
+    clients: Sequence[httpx.Client], path: str, requests: int, headers: dict[str, str]
+) -> tuple[list[float], list[str]]:
+    """`requests` GETs of `path` shared by the clients, all at once: the latencies in ms of
+    the answered ones, and what went wrong with the others (status or error)."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    share = [requests // len(clients) + (i < requests % len(clients)) for i in range(len(clients))]
+    start = threading.Barrier(len(clients))
+
+    def work(client: httpx.Client, n: int) -> None:
+        start.wait()
+        for _ in range(n):
+            began = time.perf_counter()
+            try:
+                status = client.get(path, headers=headers).status_code
+            except httpx.HTTPError as exc:
+                status = type(exc).__name__
+            elapsed = (time.perf_counter() - began) * 1000
+            with lock:
+                if status == 200:
+                    latencies.append(elapsed)
+                else:
+                    failures.append(str(status))
+
+    threads = [
+        threading.Thread(target=work, args=(c, n)) for c, n in zip(clients, share, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, failures
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = tempfile.mkdtemp(prefix="attestly-bench-web-")
+    env = environment(data_dir, args.database_url)
+    setup(env)
+    started = time.perf_counter()
+    seeded = seed(args.days, args.resources)
+    print(
+        f"seeded in {time.perf_counter() - started:.0f} s (untimed): "
+        + ", ".join(f"{n:,} {what}" for what, n in seeded.counts.items()),
+        flush=True,
+    )
+    from django.db import connections
+
+    connections.close_all()
+    port = free_port()
+    server = start_server(env, port, Path(data_dir) / "serve.log")
+    base = f"http://127.0.0.1:{port}"
+    clients: list[httpx.Client] = []
+    try:
+        clients = [signed_in(base, seeded.username, seeded.password) for _ in range(args.clients)]
+        token = {"Authorization": f"Token {seeded.token}"}
+        targets = [(p, {}) for p in PAGES] + [(p, token) for p in API_LISTS]
+        for path, headers in targets:  # warm each endpoint (imports, caches) untimed
+            clients[0].get(path, headers=headers)
+        load = os.getloadavg()
+        print(
+            f"{args.clients} concurrent clients, {args.requests} requests per endpoint, "
+            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores"
+        )
+        print(f"{'endpoint':32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  budget p95 <= "
+              f"{BUDGET_MS:.0f} ms   (alone: p50 of one client on its own)")  # fmt: skip
+        missed = []
+        for path, headers in targets:
+            latencies, failures = measure(clients, path, args.requests, headers)
+            if not latencies:
+                missed.append(path)
+                print(f"{('GET ' + path):32} every request failed ({failures[0]})", flush=True)
+                continue
+            p95 = percentile(latencies, 0.95)
+            verdict = "ok" if p95 <= BUDGET_MS and not failures else "OVER"
+            if verdict != "ok":
+                missed.append(path)
+            failed = f"  {len(failures)} failed ({failures[0]})" if failures else ""
+            # The same request with nobody else asking: what one request costs the server.
+            alone, _ = measure(clients[:1], path, SOLO_REQUESTS, headers)
+            print(
+                f"{('GET ' + path):32} {statistics.median(latencies):8.1f} {p95:8.1f} "
+                f"{max(latencies):8.1f}  {verdict:4}  (alone {statistics.median(alone or [0]):.1f})"
+                f"{failed}",
+                flush=True,
+            )
+        load = os.getloadavg()
+        print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    finally:
+        for client in clients:
+            client.close()
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if not args.keep and not args.database_url:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    ok = not missed
+    print(
+        f"dashboard and lists, {args.days} days of history, {args.clients} concurrent clients: "
+        + ("all p95 within budget OK" if ok else f"MISSED on {', '.join(missed)}")
+    )
+    return 0 if ok else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--days", type=int, default=365, help="days of history to seed")
+    parser.add_argument("--resources", type=int, default=400, help="resources per check")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
+    parser.add_argument("--requests", type=int, default=400, help="requests per endpoint")
+    parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default SQLite)")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded data directory")
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
