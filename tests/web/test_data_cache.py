@@ -95,3 +95,20 @@ def test_a_viewer_gets_the_same_figures_without_an_owners_links(
         for p in (owner_page, viewer_page)
     ]
     assert not set(tokens[0]) & set(tokens[1])
+
+
+def test_list_tables_follow_writes_and_never_cross_workspaces(
+    alice: User, acme: Workspace, mallory: User, globex: Workspace
+) -> None:
+    adopt(acme, alice)
+    adopt(globex, mallory)
+    control = Control.objects.filter(workspace=acme).order_by("ref")[0]
+    alices, mallorys = signed_in(alice), signed_in(mallory)
+    for path in ("/controls/", "/evidence/", "/checks/", "/audit/"):
+        assert alices.get(path).status_code == 200
+    assert "control.update" not in mallorys.get("/audit/").content.decode()
+    do_update_control(actor=alice, control=control, title="Renamed for the cache test")
+    assert "Renamed for the cache test" in alices.get("/controls/").content.decode()
+    assert "Renamed for the cache test" not in mallorys.get("/controls/").content.decode()
+    assert "control.update" in alices.get("/audit/").content.decode()
+    assert "control.update" not in mallorys.get("/audit/").content.decode()
