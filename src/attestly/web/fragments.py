@@ -28,12 +28,12 @@ def cached_fragment(
     version, role and full path."""
     if workspace is None:
         return mark_safe(render_to_string(template, context()))  # noqa: S308  # rendered HTML
-    key = (
-        "fragment",
-        template,
-        workspace.pk,
-        getattr(request, "workspace_role", None),
-        request.get_full_path(),
-    )
+    role = getattr(request, "workspace_role", None)
+    if role is None:  # pages open to any signed-in user (the dashboard) are not role-checked
+        from attestly.web.access import role_in
+
+        role = role_in(request.user, workspace)
+        request.workspace_role = role  # type: ignore[attr-defined]  # the layout reuses it
+    key = ("fragment", template, workspace.pk, role, request.get_full_path())
     html = datacache.cached(key, [workspace.pk], lambda: render_to_string(template, context()))
     return mark_safe(html)  # noqa: S308  # rendered by the template engine, escaped there
