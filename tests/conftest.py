@@ -186,3 +186,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _no_data_cache(settings: Any) -> Iterator[None]:
+    """The suite's factories write without the audit log, which the data cache keys on; it is
+    off here and on in tests/core/test_datacache.py."""
+    from attestly.core import datacache
+
+    settings.DATA_CACHE_SECONDS = 0
+    datacache.clear()
+    yield
+    datacache.clear()

@@ -3,6 +3,8 @@ exceptions, daily history and remediation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,15 +21,26 @@ from attestly.checks.queries import (
 )
 from attestly.checks.registry import get_registry
 from attestly.web.access import requires
+from attestly.web.fragments import cached_fragment
 
 
 @requires("check.read")
 @login_required
 def check_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
-    counts = counts_by_check(workspace) if workspace is not None else {}
     # `?status=failing`: only checks with a failing resource now (the dashboard's number).
     status = request.GET.get("status", "")
+    # The tables are the workspace's data alone: kept while it is unchanged (web.fragments).
+    tables = cached_fragment(
+        request, workspace, "checks/_check_tables.html", lambda: _tables(workspace, status)
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponse(tables)
+    return render(request, "checks/check_list.html", {"tables": tables, "status": status})
+
+
+def _tables(workspace: Any, status: str) -> dict[str, Any]:
+    counts = counts_by_check(workspace) if workspace is not None else {}
     failing_only = status == "failing"
     registry = get_registry()
     rows = [
@@ -47,9 +60,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
         for check_id, n in sorted(counts.items())
         if check_id not in registry and (not failing_only or n.failing)
     ]
-    context = {"rows": rows, "imported": imported, "status": status}
-    template = "checks/_check_tables.html" if request.htmx else "checks/check_list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return {"rows": rows, "imported": imported, "status": status}
 
 
 def _failing(counts: StatusCounts | None) -> bool:

@@ -175,6 +175,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_MAX_PAGE_SIZE = OPTIONS.api_max_page_size
+# Seconds the dashboard figures and API list data are kept while the data is unchanged
+# (attestly.core.datacache); 0 turns that cache off.
+DATA_CACHE_SECONDS = 30
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Attestly API",

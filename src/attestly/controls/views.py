@@ -30,6 +30,7 @@ from attestly.core.models import Membership, Workspace
 from attestly.core.scoping import can_edit_workspace
 from attestly.frameworks.models import Category, Criterion, Framework, LibraryControl
 from attestly.web.access import requires
+from attestly.web.fragments import cached_fragment
 
 
 def _workspace(request: HttpRequest) -> Workspace | None:
@@ -184,19 +185,30 @@ def control_list(request: HttpRequest) -> HttpResponse:
         controls = controls.filter(ref__in=failing_control_refs(workspace))
     if params["q"]:
         controls = controls.filter(title__icontains=params["q"][:200])
-    page = _page(request, controls.distinct())
-    rows = [(c, maps_by_framework(c.mappings.all())) for c in page]
+
+    def table_context() -> dict[str, Any]:
+        page = _page(request, controls.distinct())
+        rows = [(c, maps_by_framework(c.mappings.all())) for c in page]
+        return {"page": page, "page_query": _page_query(request), "rows": rows}
+
+    # The table is the workspace's data alone: kept while it is unchanged (web.fragments).
+    table = cached_fragment(request, workspace, "controls/_control_table.html", table_context)
+    if _is_htmx(request):
+        return HttpResponse(table)
+    filters = cached_fragment(
+        request,
+        workspace,
+        "controls/_filters.html",
+        lambda: {"params": params, **_filter_options()},
+    )
     context = {
-        "page": page,
-        "page_query": _page_query(request),
-        "rows": rows,
+        "table": table,
+        "filters": filters,
         "params": params,
         "members": members,
         "statuses": ImplementationStatus.choices,
-        **_filter_options(),
     }
-    template = "controls/_control_table.html" if _is_htmx(request) else "controls/list.html"
-    return render(request, template, context)
+    return render(request, "controls/list.html", context)
 
 
 def _control_or_404(request: HttpRequest, ref: str) -> Control:

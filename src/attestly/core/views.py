@@ -17,6 +17,7 @@ from attestly.accounts.forms import WorkspaceSettingsForm
 from attestly.core.actions import do_rename_workspace, do_set_workspace_mfa
 from attestly.core.models import AuditEntry, Workspace
 from attestly.web.access import requires
+from attestly.web.fragments import cached_fragment
 
 AUDIT_PAGE_SIZE = 50
 
@@ -70,8 +71,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(created_at__date__gte=since)
     if until:
         entries = entries.filter(created_at__date__lte=until)
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.items() if v})
-    context = {"page": page, "filters": filters, "query": query}
-    template = "core/_audit_rows.html" if request.htmx else "core/audit_log.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+
+    def rows_context() -> dict[str, Any]:
+        page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"page": page, "query": query}
+
+    # The rows are the workspace's chain alone: kept while it is unchanged (web.fragments).
+    rows = cached_fragment(request, workspace, "core/_audit_rows.html", rows_context)
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponse(rows)
+    return render(request, "core/audit_log.html", {"rows": rows, "filters": filters})

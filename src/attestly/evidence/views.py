@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from attestly.core import datacache
 from attestly.evidence.actions import do_upload_evidence
 from attestly.evidence.forms import EvidenceUploadForm
 from attestly.evidence.hashing import GENESIS
@@ -21,6 +23,7 @@ from attestly.evidence.uploads import UploadRejected
 from attestly.evidence.utils import download_response, spool_uploads_to_disk
 from attestly.evidence.verify import badges_for, item_badge
 from attestly.web.access import requires
+from attestly.web.fragments import cached_fragment
 
 PAGE_SIZE = 50
 
@@ -33,34 +36,46 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     source = request.GET.get("source", "").strip()
     query = request.GET.get("q", "").strip()[:200]
     stale = request.GET.get("stale", "") == "1"
-    items = EvidenceItem.objects.none()
     kinds: list[str] = []
     if workspace is not None:
-        items = EvidenceItem.objects.in_workspace(workspace).order_by("-seq")
         every_kind = EvidenceItem.objects.in_workspace(workspace).order_by("kind")
-        kinds = list(every_kind.values_list("kind", flat=True).distinct()[:200])
-        if kind:
-            items = items.filter(kind=kind)
-        if source in Source.values:
-            items = items.filter(source=source)
-        if stale:
-            from attestly.evidence.queries import stale_evidence
+        kinds = datacache.cached(
+            ("evidence-kinds", workspace.pk),
+            [workspace.pk],
+            lambda: list(every_kind.values_list("kind", flat=True).distinct()[:200]),
+        )
 
-            items = items.filter(pk__in=stale_evidence(workspace).values("pk"))
-        if query:
-            items = items.filter(resource_key__icontains=query) | items.filter(
-                filename__icontains=query)  # fmt: skip
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_items = list(page.object_list)
-    badges = badges_for(page_items)
-    rows = [(item, badges[item.pk]) for item in page_items]
+    def table_context() -> dict[str, Any]:
+        items = EvidenceItem.objects.none()
+        if workspace is not None:
+            items = EvidenceItem.objects.in_workspace(workspace).order_by("-seq")
+            if kind:
+                items = items.filter(kind=kind)
+            if source in Source.values:
+                items = items.filter(source=source)
+            if stale:
+                from attestly.evidence.queries import stale_evidence
+
+                items = items.filter(pk__in=stale_evidence(workspace).values("pk"))
+            if query:
+                items = items.filter(resource_key__icontains=query) | items.filter(
+                    filename__icontains=query)  # fmt: skip
+        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+        page_items = list(page.object_list)
+        badges = badges_for(page_items)
+        rows = [(item, badges[item.pk]) for item in page_items]
+        return {"rows": rows, "page": page, "kind": kind, "source": source, "query": query}
+
+    # The table is the workspace's data alone: kept while it is unchanged (web.fragments).
+    table = cached_fragment(request, workspace, "evidence/_items_table.html", table_context)
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponse(table)
     context = {
-        "rows": rows, "page": page, "kinds": kinds, "kind": kind, "source": source,
+        "table": table, "kinds": kinds, "kind": kind, "source": source,
         "query": query, "sources": Source.choices, "stale": stale,
         "may_upload": workspace is not None and can_upload(request.user, workspace.pk),
     }  # fmt: skip
-    template = "evidence/_items_table.html" if request.htmx else "evidence/item_list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render(request, "evidence/item_list.html", context)
 
 
 @requires("evidence.read")

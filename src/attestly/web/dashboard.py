@@ -16,6 +16,7 @@ from attestly.checks.queries import (
 )
 from attestly.checks.registry import get_registry as get_check_registry
 from attestly.controls.models import Control
+from attestly.core import datacache
 from attestly.core.models import Workspace
 from attestly.evidence.queries import stale_evidence
 from attestly.integrations.models import Connection
@@ -27,7 +28,18 @@ TOP_CHECKS = 5
 
 
 def dashboard_context(workspace: Workspace) -> dict[str, Any]:
-    """Every figure of the dashboard; the check counts behind several of them are read once."""
+    """Every figure of the dashboard; the check counts behind several of them are read once.
+
+    The figures depend on the workspace's data alone (no user, no token, no link that depends
+    on a role), so they are kept while the workspace's data version is unchanged
+    (`attestly.core.datacache`). The caller gets its own dict; the values in it are shared.
+    """
+    return dict(
+        datacache.cached(("dashboard", workspace.pk), [workspace.pk], lambda: _fresh(workspace))
+    )
+
+
+def _fresh(workspace: Workspace) -> dict[str, Any]:
     with reusing_check_counts():
         return _context(workspace)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -23,6 +21,7 @@ from attestly.frameworks.queries import list_criteria, list_frameworks
 from attestly.web.access import account_page, public, requires
 from attestly.web.context import layout
 from attestly.web.dashboard import dashboard_context
+from attestly.web.fragments import cached_fragment
 
 
 @account_page
@@ -38,10 +37,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @requires("control.read")
 def dashboard(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
-    context: dict[str, Any] = {"workspace": workspace}
-    if workspace is not None:
-        context.update(dashboard_context(workspace))
-    return render(request, "web/dashboard.html", context)
+    # The body is the workspace's figures alone (no form, no viewer's name): kept while the
+    # workspace's data is unchanged (web.fragments); the layout around it is rendered each time.
+    body = cached_fragment(
+        request,
+        workspace,
+        "web/_dashboard_body.html",
+        lambda: {"workspace": workspace, **(dashboard_context(workspace) if workspace else {})},
+    )
+    return render(request, "web/dashboard.html", {"workspace": workspace, "body": body})
 
 
 @account_page

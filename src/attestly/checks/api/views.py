@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from attestly.accounts.models import User
+from attestly.api.caching import cached_list
 from attestly.api.permissions import DEFAULT_PERMISSIONS
 from attestly.api.registry import RegistryViewSet
 from attestly.checks.actions import (
@@ -102,6 +103,7 @@ class CheckResultFilter(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["workspace", "check", "status", "resource", "current"]
 
 
+@cached_list
 class CheckResultViewSet(viewsets.ReadOnlyModelViewSet[CheckResult]):
     """Results as intervals of unchanged status. `?current=true` for the latest only."""
 

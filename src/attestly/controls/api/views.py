@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from attestly.accounts.models import User
+from attestly.api.caching import cached_list
 from attestly.api.filters import IdFilter
 from attestly.api.permissions import DEFAULT_PERMISSIONS
 from attestly.api.workspaces import acting_user, require_edit, strict_params, visible_workspace
@@ -125,6 +126,7 @@ class ControlFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
         return qs.filter(wanted)
 
 
+@cached_list
 class ControlViewSet(viewsets.ModelViewSet[Control]):
     """Controls of the caller's workspaces. DELETE retires a control (it keeps its history)."""
 

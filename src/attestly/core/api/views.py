@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import viewsets
 
+from attestly.api.caching import cached_list
 from attestly.api.permissions import DEFAULT_PERMISSIONS
 from attestly.core.api.serializers import AuditEntrySerializer, WorkspaceSerializer
 from attestly.core.models import AuditEntry, Membership, Workspace
@@ -35,6 +36,7 @@ class WorkspaceViewSet(viewsets.ReadOnlyModelViewSet[Workspace]):
         return context
 
 
+@cached_list
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet[AuditEntry]):
     """Audit entries of the workspaces where the caller may read the audit log."""
 

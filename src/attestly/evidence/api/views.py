@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from attestly.api.caching import cached_list
 from attestly.api.permissions import DEFAULT_PERMISSIONS
 from attestly.core.models import Workspace
 from attestly.core.scoping import request_workspace_ids
@@ -64,6 +65,7 @@ class EvidenceFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped
         return qs.filter(stale) if value else qs.exclude(stale)
 
 
+@cached_list
 class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
     """Evidence items: immutable, hashed and chained. POST a multipart file to upload one."""
 

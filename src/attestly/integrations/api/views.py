@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from attestly.api.caching import cached_list
 from attestly.api.filters import IdFilter
 from attestly.api.permissions import DEFAULT_PERMISSIONS
 from attestly.api.registry import RegistryViewSet
@@ -80,6 +81,7 @@ class ConnectionFilter(django_filters.FilterSet):  # type: ignore[misc]
         return filter_connection_state(qs, value)
 
 
+@cached_list
 class ConnectionViewSet(viewsets.ModelViewSet[Connection]):
     """Connections. POST takes `workspace_slug`, `integration`, `name`, `config` (secret
     fields included), `schedule`; PATCH merges `config` (omitted secrets are kept)."""
@@ -178,6 +180,7 @@ class CollectionRunFilter(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["workspace", "connection", "status"]
 
 
+@cached_list
 class CollectionRunViewSet(viewsets.ReadOnlyModelViewSet[CollectionRun]):
     """Collection runs: counts, duration, API calls, results per status, errors per collector."""
 

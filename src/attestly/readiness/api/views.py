@@ -9,6 +9,7 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from attestly.api.caching import cached_list
 from attestly.api.permissions import DEFAULT_PERMISSIONS
 from attestly.api.workspaces import acting_user, require_edit, strict_params, visible_workspace
 from attestly.core.scoping import request_workspace_ids
@@ -206,6 +207,7 @@ class SnapshotFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stub
         fields = ["workspace", "framework", "since", "until"]
 
 
+@cached_list
 class ReadinessHistoryViewSet(viewsets.ReadOnlyModelViewSet[ReadinessSnapshot]):
     """One readiness snapshot per workspace, framework and day, oldest first."""
 

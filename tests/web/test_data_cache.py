@@ -1,0 +1,114 @@
+"""The dashboard's figures are cached per workspace data version: a write shows at once, and
+no workspace's figures reach another's users."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from attestly.accounts.models import User
+from attestly.controls.actions import do_update_control
+from attestly.controls.models import Control
+from attestly.core import datacache
+from attestly.core.models import Workspace
+from attestly.frameworks.models import Framework
+from attestly.readiness.actions import do_adopt_framework
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def data_cache_on(settings: Any) -> None:
+    settings.DATA_CACHE_SECONDS = 60
+    datacache.clear()
+
+
+def unowned(client: Client) -> int:
+    html = client.get("/").content.decode()
+    match = re.search(r'<a id="unowned-controls" href="[^"]+" aria-label="(\d+) ', html)
+    assert match, html[:2000]
+    return int(match.group(1))
+
+
+def adopt(workspace: Workspace, actor: User) -> None:
+    soc2 = Framework.objects.get(slug="soc2")
+    do_adopt_framework(actor=actor, workspace=workspace, framework=soc2, categories=[])
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_control_edit_changes_the_dashboard_at_once(alice: User, acme: Workspace) -> None:
+    adopt(acme, alice)
+    client = signed_in(alice)
+    before = unowned(client)
+    assert before > 0 and unowned(client) == before  # the second read is served cached
+    control = Control.objects.filter(workspace=acme, owner__isnull=True).order_by("ref")[0]
+    do_update_control(actor=alice, control=control, owner=alice)
+    assert unowned(client) == before - 1
+
+
+def test_a_write_the_audit_log_never_saw_shows_after_the_time_to_live(
+    alice: User, acme: Workspace, settings: Any
+) -> None:
+    adopt(acme, alice)
+    client = signed_in(alice)
+    before = unowned(client)
+    first = Control.objects.filter(workspace=acme, owner__isnull=True).order_by("ref")[0]
+    Control.objects.filter(pk=first.pk).update(owner=alice)
+    assert unowned(client) == before  # cached: no audited write happened
+    settings.DATA_CACHE_SECONDS = 0
+    assert unowned(client) == before - 1
+
+
+def test_workspaces_never_share_figures(
+    alice: User, acme: Workspace, mallory: User, globex: Workspace
+) -> None:
+    adopt(acme, alice)
+    adopt(globex, mallory)
+    for control in Control.objects.filter(workspace=globex).order_by("ref")[:3]:
+        do_update_control(actor=mallory, control=control, owner=mallory)
+    alice_sees, mallory_sees = unowned(signed_in(alice)), unowned(signed_in(mallory))
+    assert alice_sees == Control.objects.filter(workspace=acme, owner__isnull=True).count()
+    assert mallory_sees == Control.objects.filter(workspace=globex, owner__isnull=True).count()
+    assert alice_sees == mallory_sees + 3
+    html = signed_in(mallory).get("/").content.decode()
+    assert "alice" not in html and "Acme" not in html
+
+
+def test_a_viewer_gets_the_same_figures_without_an_owners_links(
+    alice: User, bob: User, acme: Workspace
+) -> None:
+    adopt(acme, alice)
+    owner_page = signed_in(alice).get("/").content.decode()
+    viewer_page = signed_in(bob).get("/").content.decode()
+    assert unowned(signed_in(bob)) == unowned(signed_in(alice))
+    assert "bob" in viewer_page and "bob" not in owner_page
+    tokens = [
+        re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', p)
+        for p in (owner_page, viewer_page)
+    ]
+    assert not set(tokens[0]) & set(tokens[1])
+
+
+def test_list_tables_follow_writes_and_never_cross_workspaces(
+    alice: User, acme: Workspace, mallory: User, globex: Workspace
+) -> None:
+    adopt(acme, alice)
+    adopt(globex, mallory)
+    control = Control.objects.filter(workspace=acme).order_by("ref")[0]
+    alices, mallorys = signed_in(alice), signed_in(mallory)
+    for path in ("/controls/", "/evidence/", "/checks/", "/audit/"):
+        assert alices.get(path).status_code == 200
+    assert "control.update" not in mallorys.get("/audit/").content.decode()
+    do_update_control(actor=alice, control=control, title="Renamed for the cache test")
+    assert "Renamed for the cache test" in alices.get("/controls/").content.decode()
+    assert "Renamed for the cache test" not in mallorys.get("/controls/").content.decode()
+    assert "control.update" in alices.get("/audit/").content.decode()
+    assert "control.update" not in mallorys.get("/audit/").content.decode()
