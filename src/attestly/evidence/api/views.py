@@ -47,7 +47,9 @@ class EvidenceFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped
     source = django_filters.CharFilter(field_name="source")
     resource_key = django_filters.CharFilter(field_name="resource_key")
     content_hash = django_filters.CharFilter(field_name="content_hash")
-    stale = django_filters.BooleanFilter(
+    # A choice, not a BooleanFilter: that one silently ignores `stale=maybe`.
+    stale = django_filters.ChoiceFilter(
+        choices=[(v, v) for v in ("true", "false", "1", "0")],
         method="filter_stale",
         label="Past their valid-until date (tombstoned items left out), or not",
     )
@@ -57,12 +59,12 @@ class EvidenceFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped
         fields = ["workspace", "kind", "source", "resource_key", "content_hash", "stale"]
 
     def filter_stale(
-        self, qs: QuerySet[EvidenceItem], name: str, value: bool | None
+        self, qs: QuerySet[EvidenceItem], name: str, value: str
     ) -> QuerySet[EvidenceItem]:
-        if value is None:
+        if not value:
             return qs
         stale = Q(valid_until__lt=timezone.now(), tombstoned_at__isnull=True)
-        return qs.filter(stale) if value else qs.exclude(stale)
+        return qs.filter(stale) if value in ("true", "1") else qs.exclude(stale)
 
 
 @cached_list

@@ -445,3 +445,28 @@ def test_connect_test_and_collect_from_the_command_line(
     assert run.api_calls > 0 and run.errors == {}
     assert f"{run.api_calls} API calls" in result.output
     assert "fail" in result.output and "pass" in result.output
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"regions": ["eu-west-1", "not a region"]}, "not a region name"),
+        ({"regions": ["eu-west-1", "eu-west-1"]}, "listed twice"),
+        ({"endpoint_url": "ftp://127.0.0.1:1"}, "http:// or https://"),
+        ({"access_key_id": "lower-case-key"}, "access key id"),
+        ({"access_key_id": "AKIAIOSFODNN7EXAMPLE"}, "secret_access_key is required"),
+        ({"secret_access_key": "s3cret"}, "access_key_id is required"),
+        ({"access_key_id": "AKIAIOSFODNN7EXAMPLE", "secret_access_key": "x", "profile": "p"},
+         "not both"),
+        ({"unknown_field": 1}, "extra"),
+    ],
+)  # fmt: skip
+def test_bad_config_values_are_refused_with_a_clear_message(
+    fields: dict[str, object], message: str
+) -> None:
+    from pydantic import ValidationError
+
+    from attestly.integrations.builtin.aws.integration import AwsConfig
+
+    with pytest.raises(ValidationError, match=message):
+        AwsConfig.model_validate(fields)
