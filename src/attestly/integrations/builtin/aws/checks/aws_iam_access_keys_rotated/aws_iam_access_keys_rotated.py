@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from attestly.checks.types import Context, Evidence, Status, Verdict
+from attestly.integrations.builtin.aws.checks._dates import age_days
 from attestly.integrations.builtin.common import fail, not_applicable
 
 MAX_DAYS = 90
@@ -19,13 +18,7 @@ def evaluate(item: Evidence, ctx: Context) -> bool | Verdict | None:
         return not_applicable("no active access key")
     old: list[str] = []
     for key in active:
-        rotated = key.get("last_rotated")
-        if not rotated:
-            continue
-        when = dt.datetime.fromisoformat(str(rotated).replace("Z", "+00:00"))
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)
-        days = (ctx.now - when).days
-        if days > MAX_DAYS:
+        days = age_days(key.get("last_rotated"), ctx.now)
+        if days is not None and days > MAX_DAYS:
             old.append(f"access key {key['slot']} is {days} days old")
     return fail("; ".join(old)) if old else True
