@@ -10,8 +10,10 @@ a readiness snapshot per day, check results as intervals over the year with thei
 roll-ups, evidence items collected daily, connections with a run per day, and audit entries
 through the real audit chain. The real server (`attestly serve`, waitress) then runs in a
 subprocess on that data directory (or PostgreSQL database), and each endpoint in turn takes
-`--requests` requests from `--clients` concurrent clients (httpx, each signed in with its own
-session cookie for pages and the demo's API token for the API), closed loop, no think time.
+`--requests` requests from `--clients` concurrent clients (bench/web/load.py: one asyncio loop
+on raw keep-alive connections, so the client's own CPU stays out of the figures; each client
+signed in with its own session cookie for pages, the demo's API token for the API), closed
+loop, no think time. `--workers` sets the server's processes (default: its own, one per core).
 
     .venv/bin/python -m bench.bench_web [--days 365] [--resources 400] [--clients 20]
         [--requests 400] [--database-url postgresql://...]
@@ -32,13 +34,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from bench.web.load import load
 
 BUDGET_MS = 100.0
 SOLO_REQUESTS = 10
@@ -289,14 +292,17 @@ def free_port() -> int:
         return port
 
 
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    env: dict[str, str], port: int, log: Path, workers: int | None = None
+) -> subprocess.Popen[bytes]:
     """`attestly serve` in a subprocess, its output in `log` (a pipe nobody reads would fill
     and stop the server); returns once it answers /healthz."""
     attestly = Path(sys.executable).with_name("attestly")
     command = [str(attestly)] if attestly.exists() else [sys.executable, "-m", "attestly.cli"]
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*command, "serve", "--host", "127.0.0.1", "--port", str(port)]
+            + ([] if workers is None else ["--workers", str(workers)]),
             env={**os.environ, **env},
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -335,39 +341,12 @@ def signed_in(base: str, username: str, password: str) -> httpx.Client:
 
 
 def measure(
-    clients: Sequence[httpx.Client], path: str, requests: int, headers: dict[str, str]
+    port: int, path: str, requests: int, per_client: Sequence[dict[str, str]]
 ) -> tuple[list[float], list[str]]:
-    """`requests` GETs of `path` shared by the clients, all at once: the latencies in ms of
-    the answered ones, and what went wrong with the others (status or error)."""
-    latencies: list[float] = []
-    failures: list[str] = []
-    lock = threading.Lock()
-    share = [requests // len(clients) + (i < requests % len(clients)) for i in range(len(clients))]
-    start = threading.Barrier(len(clients))
-
-    def work(client: httpx.Client, n: int) -> None:
-        start.wait()
-        for _ in range(n):
-            began = time.perf_counter()
-            try:
-                status = client.get(path, headers=headers).status_code
-            except httpx.HTTPError as exc:
-                status = type(exc).__name__
-            elapsed = (time.perf_counter() - began) * 1000
-            with lock:
-                if status == 200:
-                    latencies.append(elapsed)
-                else:
-                    failures.append(str(status))
-
-    threads = [
-        threading.Thread(target=work, args=(c, n)) for c, n in zip(clients, share, strict=True)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, failures
+    """`requests` GETs of `path` shared by the clients (one per header set), all at once: the
+    latencies in ms of the answered ones, and what went wrong with the others."""
+    outcome = load("127.0.0.1", port, path, per_client, requests)
+    return outcome.latencies_ms, outcome.failures
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -390,25 +369,29 @@ def run(args: argparse.Namespace) -> int:
 
     connections.close_all()
     port = free_port()
-    server = start_server(env, port, Path(data_dir) / "serve.log")
+    server = start_server(env, port, Path(data_dir) / "serve.log", args.workers)
     base = f"http://127.0.0.1:{port}"
     clients: list[httpx.Client] = []
     try:
         clients = [signed_in(base, seeded.username, seeded.password) for _ in range(args.clients)]
-        token = {"Authorization": f"Token {seeded.token}"}
-        targets = [(p, {}) for p in PAGES] + [(p, token) for p in API_LISTS]
-        for path, headers in targets:  # warm each endpoint (imports, caches) untimed
-            clients[0].get(path, headers=headers)
-        load = os.getloadavg()
+        # Each client its own session cookie for pages; the demo's API token for the API.
+        sessions = [
+            {"Cookie": "; ".join(f"{k}={v}" for k, v in c.cookies.items())} for c in clients
+        ]
+        tokens = [{"Authorization": f"Token {seeded.token}"}] * args.clients
+        targets = [(p, sessions) for p in PAGES] + [(p, tokens) for p in API_LISTS]
+        for path, headers in targets:  # warm every serving process (imports, caches) untimed
+            measure(port, path, args.clients * 2, headers)
+        avg = os.getloadavg()
         print(
             f"{args.clients} concurrent clients, {args.requests} requests per endpoint, "
-            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores"
+            f"load average {avg[0]:.2f} {avg[1]:.2f} {avg[2]:.2f} on {os.cpu_count()} cores"
         )
         print(f"{'endpoint':32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  budget p95 <= "
               f"{BUDGET_MS:.0f} ms   (alone: p50 of one client on its own)")  # fmt: skip
         missed = []
         for path, headers in targets:
-            latencies, failures = measure(clients, path, args.requests, headers)
+            latencies, failures = measure(port, path, args.requests, headers)
             if not latencies:
                 missed.append(path)
                 print(f"{('GET ' + path):32} every request failed ({failures[0]})", flush=True)
@@ -419,15 +402,15 @@ def run(args: argparse.Namespace) -> int:
                 missed.append(path)
             failed = f"  {len(failures)} failed ({failures[0]})" if failures else ""
             # The same request with nobody else asking: what one request costs the server.
-            alone, _ = measure(clients[:1], path, SOLO_REQUESTS, headers)
+            alone, _ = measure(port, path, SOLO_REQUESTS, headers[:1])
             print(
                 f"{('GET ' + path):32} {statistics.median(latencies):8.1f} {p95:8.1f} "
                 f"{max(latencies):8.1f}  {verdict:4}  (alone {statistics.median(alone or [0]):.1f})"
                 f"{failed}",
                 flush=True,
             )
-        load = os.getloadavg()
-        print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        avg = os.getloadavg()
+        print(f"load average after: {avg[0]:.2f} {avg[1]:.2f} {avg[2]:.2f}")
     finally:
         for client in clients:
             client.close()
@@ -452,6 +435,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--resources", type=int, default=400, help="resources per check")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="serving processes (default: serve's own)"
+    )
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default SQLite)")
     parser.add_argument("--keep", action="store_true", help="keep the seeded data directory")
     return run(parser.parse_args(argv))

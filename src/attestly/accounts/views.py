@@ -86,7 +86,7 @@ def _owns_enforced_sso(user: User) -> bool:
 def _complete_sign_in(
     request: HttpRequest, user: User, *, method: str, break_glass: bool, target: str
 ) -> HttpResponse:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="attestly.accounts.backends.AttestlyModelBackend")
     request.session[SIGN_IN_METHOD] = "sso" if method == "sso" else "local"
     do_record_sign_in(user=user, ip=client_ip(request), method=method, break_glass=break_glass)
     return redirect(_safe_next(request, target))

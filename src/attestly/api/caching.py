@@ -1,10 +1,11 @@
-"""API list responses' data kept while the data they were read from is unchanged.
+"""API list responses kept, as the bytes sent, while the data they were read from is unchanged.
 
 The key holds the endpoint, the full path with its query string, the host (pagination links
 are absolute), the negotiated media type, the caller (user and token) and the workspaces the
 caller may read through this endpoint, with the caller's role in each and their data versions
 (`attestly.core.datacache`): one caller's page is never served to another, nor after an
-audited write to any of those workspaces.
+audited write to any of those workspaces. A hit replays the encoded answer
+(`attestly.core.responsecache`): no query, serializer or renderer runs.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.http import HttpResponseBase
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from attestly.core import datacache
-from attestly.core.scoping import request_workspace_ids
+from attestly.core import datacache, responsecache
+from attestly.core.scoping import request_workspace_roles
 
 V = TypeVar("V", bound=type)
 
@@ -28,12 +30,10 @@ def cached_list(viewset: V) -> V:
     original: Callable[..., Response] = viewset.list  # type: ignore[attr-defined]
 
     @functools.wraps(original)
-    def list_(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list_(self: Any, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if datacache.ttl() <= 0:
             return original(self, request, *args, **kwargs)
-        memberships = tuple(
-            sorted(request_workspace_ids(request).values_list("workspace_id", "role"))
-        )
+        memberships = tuple(request_workspace_roles(request))
         token = getattr(request, "auth", None)
         key = (
             "api",
@@ -45,19 +45,20 @@ def cached_list(viewset: V) -> V:
             getattr(token, "pk", None),
             memberships,
         )
-        fresh: list[Response] = []
+        full_key = datacache.versioned(key, [pk for pk, _role in memberships])
+        stored = datacache.lookup(full_key)
+        if stored is not datacache.MISSING:
+            return responsecache.replay(stored)
+        response = original(self, request, *args, **kwargs)
 
-        def compute() -> Any:
-            response = original(self, request, *args, **kwargs)
-            fresh.append(response)
-            return response.data if response.status_code == 200 else None
+        def keep(rendered: HttpResponseBase) -> None:
+            captured = responsecache.capture(rendered)
+            if captured is not None:
+                datacache.store(full_key, captured)
 
-        data = datacache.cached(key, [pk for pk, _role in memberships], compute)
-        if fresh:
-            return fresh[0]
-        if data is None:  # an earlier miss that did not answer 200: ask again
-            return original(self, request, *args, **kwargs)
-        return Response(data)
+        if isinstance(response, Response):
+            response.add_post_render_callback(keep)  # DRF renders after the view returns
+        return response
 
     viewset.list = list_  # type: ignore[attr-defined]
     return viewset

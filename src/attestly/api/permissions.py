@@ -44,14 +44,14 @@ class ActionPermission(permissions.BasePermission):
     message = "Your role does not allow this here."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        from attestly.core.scoping import request_workspace_ids
+        from attestly.core.scoping import request_workspace_roles
 
         if not request.user or not request.user.is_authenticated:
             return False
         action = required_action(view, request.method or "GET")
         request.attestly_action = action  # type: ignore[attr-defined]
         request._request.attestly_action = action  # type: ignore[attr-defined]
-        allowed = request_workspace_ids(request).exists()
+        allowed = bool(request_workspace_roles(request))
         if not allowed:
             self.message = f"Your role does not allow {action} in any of your workspaces."
         return allowed

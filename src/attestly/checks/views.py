@@ -22,10 +22,12 @@ from attestly.checks.queries import (
 from attestly.checks.registry import get_registry
 from attestly.web.access import requires
 from attestly.web.fragments import cached_fragment
+from attestly.web.pagecache import cached_page
 
 
 @requires("check.read")
 @login_required
+@cached_page
 def check_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
     # `?status=failing`: only checks with a failing resource now (the dashboard's number).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 
 import typer
 
@@ -11,6 +12,13 @@ from attestly.cli.bootstrap import console, data_dir_from_env, ensure_data_dir, 
 
 HOST_OPT = typer.Option(None, "--host", help="Listen address (default: ATTESTLY_HOST).")
 PORT_OPT = typer.Option(None, "--port", help="Port (default: ATTESTLY_PORT).")
+WORKERS_OPT = typer.Option(
+    None,
+    "--workers",
+    min=0,
+    max=64,
+    help="Serving processes (default: ATTESTLY_WORKERS; 0: one per CPU core, at most 4).",
+)
 
 
 def _refuse_pending_migrations() -> None:
@@ -39,34 +47,49 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _serve(host: str, port: int, threads: int) -> None:
-    import socket
+def _serve(host: str, port: int, threads: int, workers: int = 1) -> None:
+    from attestly.cli.serving import Arbiter, bind, worker_count
 
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        raise fail(
+            f"cannot listen on {host}:{port} ({exc.strerror}); "
+            "is another server running there? Pass --port to choose another"
+        ) from None
+    count = worker_count(workers)
+    if count == 1:
+        _serve_on(sock, threads, scheduler=True)
+        return
+    from django.db import connections
+
+    # Forked workers must not share the parent's database connections.
+    connections.close_all()
+    console.print(f"{count} serving processes, {threads} request threads each")
+    Arbiter(count, lambda index: _serve_on(sock, threads, scheduler=index == 0)).run()
+    console.print("Stopped.")
+
+
+def _serve_on(sock: socket.socket, threads: int, scheduler: bool) -> None:
+    """waitress on the bound socket; with `scheduler`, also the in-process scheduler, which
+    runs due collections (only serve and demo start it, and only in one process)."""
     from waitress import serve as waitress_serve
 
     from attestly.conf.wsgi import application
     from attestly.integrations.scheduler import Scheduler
 
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise fail(
-                f"cannot listen on {host}:{port} ({exc.strerror}); "
-                "is another server running there? Pass --port to choose another"
-            ) from None
-    # The in-process scheduler runs due collections; only serve and demo start it. SIGTERM
-    # (what service managers send) stops like Ctrl+C: running collections finish first.
+    # SIGTERM (what service managers send) stops like Ctrl+C: running collections finish first.
     signal.signal(signal.SIGTERM, _interrupt)
-    from attestly.readiness.actions import do_record_all_readiness
+    running = None
+    if scheduler:
+        from attestly.readiness.actions import do_record_all_readiness
 
-    # Hourly, so the day's readiness snapshot follows the collections that change it.
-    scheduler = Scheduler(periodic=[(3600.0, do_record_all_readiness)]).start()
+        # Hourly, so the day's readiness snapshot follows the collections that change it.
+        running = Scheduler(periodic=[(3600.0, do_record_all_readiness)]).start()
     try:
         waitress_serve(
             application,
-            host=host,
-            port=port,
+            sockets=[sock],
             threads=threads,
             ident="attestly",
             clear_untrusted_proxy_headers=True,
@@ -75,12 +98,15 @@ def _serve(host: str, port: int, threads: int) -> None:
     except KeyboardInterrupt:
         pass  # waitress returns on most interrupts itself; either way, stop below
     finally:
-        console.print("Stopping: waiting for running collections to finish.")
-        scheduler.stop()
-        console.print("Stopped.")
+        if running is not None:
+            console.print("Stopping: waiting for running collections to finish.")
+            running.stop()
+            console.print("Stopped.")
 
 
-def serve(host: str | None = HOST_OPT, port: int | None = PORT_OPT) -> None:
+def serve(
+    host: str | None = HOST_OPT, port: int | None = PORT_OPT, workers: int | None = WORKERS_OPT
+) -> None:
     """Serve the web app and API with a production WSGI server (waitress)."""
     setup_django()
     from django.conf import settings
@@ -89,13 +115,14 @@ def serve(host: str | None = HOST_OPT, port: int | None = PORT_OPT) -> None:
     options = settings.OPTIONS
     bind_host, bind_port = host or options.host, port or options.port
     console.print(f"Attestly serving on [bold]http://{bind_host}:{bind_port}/[/]")
-    _serve(bind_host, bind_port, options.threads)
+    _serve(bind_host, bind_port, options.threads, options.workers if workers is None else workers)
 
 
 def demo(
     host: str | None = HOST_OPT,
     port: int | None = PORT_OPT,
     no_serve: bool = typer.Option(False, "--no-serve", help="Set up and print, then exit."),
+    workers: int | None = WORKERS_OPT,
 ) -> None:
     """Set up a demo workspace (SOC 2: security, availability, confidentiality) and serve it."""
     os.environ["ATTESTLY_DEMO"] = "true"
@@ -126,4 +153,4 @@ def demo(
     if no_serve:
         return
     console.print("Press Ctrl+C to stop.")
-    _serve(bind_host, bind_port, options.threads)
+    _serve(bind_host, bind_port, options.threads, options.workers if workers is None else workers)

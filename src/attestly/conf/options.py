@@ -65,6 +65,13 @@ class Options(BaseModel):
     host: str = Field("127.0.0.1", description="Address `attestly serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `attestly serve` listens on.")
     threads: int = Field(8, ge=1, le=256, description="Request threads of `attestly serve`.")
+    workers: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="Processes of `attestly serve`; 0: one per CPU core, at most 4 (always 1 "
+        "on Windows).",
+    )
     allowed_hosts: list[str] = Field(
         default_factory=lambda: ["127.0.0.1", "localhost", "[::1]"],
         description="Host names the web app answers to (comma-separated in the environment).",

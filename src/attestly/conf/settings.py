@@ -62,6 +62,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "attestly.conf.urls"
 WSGI_APPLICATION = "attestly.conf.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend and database sessions, each with its per-request read hand-written.
+AUTHENTICATION_BACKENDS = ["attestly.accounts.backends.AttestlyModelBackend"]
+SESSION_ENGINE = "attestly.accounts.sessions"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -97,6 +100,9 @@ def database_settings(options: Any) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Persistent (one per request thread): opening SQLite and running the PRAGMAs below
+        # costs more than most cached pages (~1.5 ms a request, measured).
+        "CONN_MAX_AGE": None,
         "OPTIONS": {
             # IMMEDIATE: a write transaction takes the lock when it begins, so two writers
             # queue on busy_timeout instead of failing with "database is locked" on upgrade.

@@ -31,7 +31,7 @@ else:
     # developer) never drop each other's database. pytest-xdist adds _gw0, _gw1 to it.
     _checkout = hashlib.sha1(str(Path(__file__).resolve()).encode()).hexdigest()[:8]  # noqa: S324
     DATABASES["default"]["TEST"] = {"NAME": f"test_attestly_{_checkout}"}
-    # Persistent connections would outlive the live-server threads of browser tests and keep
-    # PostgreSQL from dropping the test database.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Persistent connections would outlive the live-server threads of browser tests (and keep
+# PostgreSQL from dropping the test database).
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False}

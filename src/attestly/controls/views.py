@@ -31,6 +31,7 @@ from attestly.core.scoping import can_edit_workspace
 from attestly.frameworks.models import Category, Criterion, Framework, LibraryControl
 from attestly.web.access import requires
 from attestly.web.fragments import cached_fragment
+from attestly.web.pagecache import cached_page
 
 
 def _workspace(request: HttpRequest) -> Workspace | None:
@@ -152,6 +153,7 @@ def library_add(request: HttpRequest, ref: str) -> HttpResponse:
 
 @requires("control.read")
 @login_required
+@cached_page
 def control_list(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
     params = {

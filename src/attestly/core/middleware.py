@@ -7,13 +7,19 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from attestly.core.models import Workspace
-from attestly.core.scoping import visible_workspace_ids
 
 SESSION_KEY = "attestly_workspace"
 
 
 def workspaces_for(request: HttpRequest) -> list[Workspace]:
-    return list(Workspace.objects.filter(pk__in=visible_workspace_ids(request.user)))
+    """The signed-in user's workspaces, by name; also keeps the user's role in each on the
+    request (`request_memberships`), read in the same query."""
+    from attestly.core.hotpath import workspaces_with_roles
+    from attestly.core.scoping import remember_memberships
+
+    rows = workspaces_with_roles(int(request.user.pk or 0))
+    remember_memberships(request, {w.pk: role for w, role in rows})
+    return [w for w, _role in rows]
 
 
 class CurrentWorkspaceMiddleware:

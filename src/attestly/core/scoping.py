@@ -53,6 +53,48 @@ class WorkspaceScopedManager(models.Manager[M], Generic[M]):
         return self.get_queryset().in_workspace(workspace)
 
 
+MEMBERSHIPS_ATTR = "_attestly_memberships"
+
+
+def _http_request(request: Any) -> Any:
+    return getattr(request, "_request", request)  # DRF's Request wraps Django's
+
+
+def remember_memberships(request: Any, roles: dict[int, str]) -> None:
+    setattr(_http_request(request), MEMBERSHIPS_ATTR, (request.user.pk, roles))
+
+
+def request_memberships(request: Any) -> dict[int, str]:
+    """{workspace id: role} of the signed-in user, read once per request (for its user)."""
+    from attestly.core.hotpath import memberships
+
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    kept = getattr(_http_request(request), MEMBERSHIPS_ATTR, None)
+    if kept is not None and kept[0] == user.pk:
+        roles: dict[int, str] = kept[1]
+        return roles
+    roles = memberships(user.pk)
+    remember_memberships(request, roles)
+    return roles
+
+
+def request_workspace_roles(request: Any) -> list[tuple[int, str]]:
+    """(workspace id, role) pairs of `request_workspace_ids`, sorted, without a queryset."""
+    from attestly.core.permissions import roles_with
+
+    action = getattr(request, "attestly_action", None)
+    allowed = roles_with(action) if action is not None else None
+    token_workspace = getattr(getattr(request, "auth", None), "workspace_id", None)
+    return sorted(
+        (pk, role)
+        for pk, role in request_memberships(request).items()
+        if (allowed is None or role in allowed)
+        and (token_workspace is None or pk == token_workspace)
+    )
+
+
 def request_workspace_ids(request: Any) -> models.QuerySet[Any]:
     """Workspaces a request may see: the user's memberships, narrowed by a workspace token.
 

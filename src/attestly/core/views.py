@@ -18,6 +18,7 @@ from attestly.core.actions import do_rename_workspace, do_set_workspace_mfa
 from attestly.core.models import AuditEntry, Workspace
 from attestly.web.access import requires
 from attestly.web.fragments import cached_fragment
+from attestly.web.pagecache import cached_page
 
 AUDIT_PAGE_SIZE = 50
 
@@ -55,6 +56,7 @@ def _date(value: str) -> dt.date | None:
 
 
 @requires("audit.read")
+@cached_page
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The current workspace's chain, newest first; filters by actor, action and dates."""
     workspace: Workspace = request.workspace  # type: ignore[attr-defined]

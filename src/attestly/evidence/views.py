@@ -24,12 +24,14 @@ from attestly.evidence.utils import download_response, spool_uploads_to_disk
 from attestly.evidence.verify import badges_for, item_badge
 from attestly.web.access import requires
 from attestly.web.fragments import cached_fragment
+from attestly.web.pagecache import cached_page
 
 PAGE_SIZE = 50
 
 
 @requires("evidence.read")
 @login_required
+@cached_page
 def evidence_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
     kind = request.GET.get("kind", "").strip()[:100]

@@ -26,6 +26,7 @@ from attestly.integrations.queries import CONNECTION_STATES, filter_connection_s
 from attestly.integrations.registry import get_registry
 from attestly.integrations.tasks import test_connection
 from attestly.web.access import requires
+from attestly.web.pagecache import cached_page
 
 WRITERS = (Role.OWNER, Role.ADMIN, Role.EDITOR)
 
@@ -40,6 +41,7 @@ def _may_write(request: HttpRequest, workspace_id: int) -> bool:
 
 @requires("integration.read")
 @login_required
+@cached_page
 def integration_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
     checks = get_check_registry()

@@ -68,6 +68,15 @@ def effective_page_action(view: Any, method: str) -> str | None:
     return action
 
 
+def request_role(request: Any, workspace: Any) -> str | None:
+    """The signed-in user's role in `workspace`, from the request's memberships."""
+    from attestly.core.scoping import request_memberships
+
+    if workspace is None or not request.user.is_authenticated:
+        return None
+    return request_memberships(request).get(workspace.pk)
+
+
 def role_in(user: Any, workspace: Any) -> str | None:
     if workspace is None or not user.is_authenticated:
         return None
@@ -124,7 +133,7 @@ class PagePermissionMiddleware:
         if mfa_setup_required(request):
             return redirect("accounts:mfa")
         workspace = getattr(request, "workspace", None)
-        role = role_in(request.user, workspace)
+        role = request_role(request, workspace)
         request.workspace_role = role  # type: ignore[attr-defined]
         if not role_allows(role, action):
             raise PermissionDenied(f"Your role does not allow {action} in this workspace.")

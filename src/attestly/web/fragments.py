@@ -30,9 +30,9 @@ def cached_fragment(
         return mark_safe(render_to_string(template, context()))  # noqa: S308  # rendered HTML
     role = getattr(request, "workspace_role", None)
     if role is None:  # pages open to any signed-in user (the dashboard) are not role-checked
-        from attestly.web.access import role_in
+        from attestly.web.access import request_role
 
-        role = role_in(request.user, workspace)
+        role = request_role(request, workspace)
         request.workspace_role = role  # type: ignore[attr-defined]  # the layout reuses it
     key = ("fragment", template, workspace.pk, role, request.get_full_path())
     html = datacache.cached(key, [workspace.pk], lambda: render_to_string(template, context()))

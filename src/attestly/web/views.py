@@ -22,9 +22,11 @@ from attestly.web.access import account_page, public, requires
 from attestly.web.context import layout
 from attestly.web.dashboard import dashboard_context
 from attestly.web.fragments import cached_fragment
+from attestly.web.pagecache import cached_page
 
 
 @account_page
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard for those who may read controls; employees go to their account page."""
     if getattr(request, "workspace", None) is None:
