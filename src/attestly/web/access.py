@@ -103,9 +103,18 @@ def mfa_setup_required(request: Any) -> bool:
     session = getattr(request, "session", None)
     if session is not None and session.get(SIGN_IN_METHOD) == "sso":
         return False
-    must = Membership.objects.filter(
-        user=user, role__in=[Role.OWNER, Role.ADMIN], workspace__require_mfa=True
-    ).exists()
+    workspaces = getattr(request, "workspaces", None)
+    if workspaces is not None:  # pages: the workspaces and roles this request already read
+        from attestly.core.scoping import request_memberships
+
+        roles = request_memberships(request)
+        must = any(
+            w.require_mfa and roles.get(w.pk) in (Role.OWNER, Role.ADMIN) for w in workspaces
+        )
+    else:
+        must = Membership.objects.filter(
+            user=user, role__in=[Role.OWNER, Role.ADMIN], workspace__require_mfa=True
+        ).exists()
     return must and not has_mfa(user)
 
 
