@@ -41,7 +41,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.web.load import load
+from bench.web.load import Load
 
 BUDGET_MS = 100.0
 SOLO_REQUESTS = 10
@@ -340,15 +340,6 @@ def signed_in(base: str, username: str, password: str) -> httpx.Client:
     return client
 
 
-def measure(
-    port: int, path: str, requests: int, per_client: Sequence[dict[str, str]]
-) -> tuple[list[float], list[str]]:
-    """`requests` GETs of `path` shared by the clients (one per header set), all at once: the
-    latencies in ms of the answered ones, and what went wrong with the others."""
-    outcome = load("127.0.0.1", port, path, per_client, requests)
-    return outcome.latencies_ms, outcome.failures
-
-
 def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
@@ -372,6 +363,7 @@ def run(args: argparse.Namespace) -> int:
     server = start_server(env, port, Path(data_dir) / "serve.log", args.workers)
     base = f"http://127.0.0.1:{port}"
     clients: list[httpx.Client] = []
+    loads: list[Load] = []
     try:
         clients = [signed_in(base, seeded.username, seeded.password) for _ in range(args.clients)]
         # Each client its own session cookie for pages; the demo's API token for the API.
@@ -380,8 +372,13 @@ def run(args: argparse.Namespace) -> int:
         ]
         tokens = [{"Authorization": f"Token {seeded.token}"}] * args.clients
         targets = [(p, sessions) for p in PAGES] + [(p, tokens) for p in API_LISTS]
-        for path, headers in targets:  # warm every serving process (imports, caches) untimed
-            measure(port, path, args.clients * 2, headers)
+        # Each client keeps its connection (and so its serving process) throughout, as a
+        # browser does; two requests each per endpoint, untimed, warm every process's imports
+        # and every client's cached pages.
+        load = Load("127.0.0.1", port, args.clients)
+        loads.append(load)
+        for path, headers in targets:
+            load.run(path, headers, args.clients * 2)
         avg = os.getloadavg()
         print(
             f"{args.clients} concurrent clients, {args.requests} requests per endpoint, "
@@ -391,7 +388,8 @@ def run(args: argparse.Namespace) -> int:
               f"{BUDGET_MS:.0f} ms   (alone: p50 of one client on its own)")  # fmt: skip
         missed = []
         for path, headers in targets:
-            latencies, failures = measure(port, path, args.requests, headers)
+            outcome = load.run(path, headers, args.requests)
+            latencies, failures = outcome.latencies_ms, outcome.failures
             if not latencies:
                 missed.append(path)
                 print(f"{('GET ' + path):32} every request failed ({failures[0]})", flush=True)
@@ -402,7 +400,7 @@ def run(args: argparse.Namespace) -> int:
                 missed.append(path)
             failed = f"  {len(failures)} failed ({failures[0]})" if failures else ""
             # The same request with nobody else asking: what one request costs the server.
-            alone, _ = measure(port, path, SOLO_REQUESTS, headers[:1])
+            alone = load.run(path, headers[:1], SOLO_REQUESTS).latencies_ms
             print(
                 f"{('GET ' + path):32} {statistics.median(latencies):8.1f} {p95:8.1f} "
                 f"{max(latencies):8.1f}  {verdict:4}  (alone {statistics.median(alone or [0]):.1f})"
@@ -414,6 +412,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for client in clients:
             client.close()
+        for opened in loads:
+            opened.close()
         server.terminate()
         try:
             server.wait(timeout=30)

@@ -65,63 +65,91 @@ def _request(host: str, port: int, path: str, headers: Mapping[str, str]) -> byt
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
+class Connection:
+    """One client's keep-alive connection, opened on first use and reopened when the server
+    closes it; kept across `Load.run` calls, as a browser keeps its connections."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, request: bytes) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        try:
+            status, keep = await asyncio.wait_for(_get(self.reader, self.writer, request), 60)
+        except BaseException:
+            self.close()
+            raise
+        if not keep:
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def _client(
-    host: str,
-    port: int,
-    request: bytes,
-    count: int,
-    start: asyncio.Event,
-    outcome: Outcome,
+    connection: Connection, request: bytes, count: int, start: asyncio.Event, outcome: Outcome
 ) -> None:
-    reader: asyncio.StreamReader | None = None
-    writer: asyncio.StreamWriter | None = None
     await start.wait()
     for _ in range(count):
         began = time.perf_counter()
         try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection(host, port)
-            assert reader is not None
-            status, keep = await asyncio.wait_for(_get(reader, writer, request), 60)
+            status = await connection.get(request)
         except (OSError, ProtocolError, asyncio.IncompleteReadError, TimeoutError) as exc:
             outcome.failures.append(type(exc).__name__)
-            if writer is not None:
-                writer.close()
-            reader = writer = None
             continue
         elapsed = (time.perf_counter() - began) * 1000
         if status == 200:
             outcome.latencies_ms.append(elapsed)
         else:
             outcome.failures.append(str(status))
-        if not keep:
-            writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
 
 
-async def _run(
-    host: str, port: int, path: str, per_client: Sequence[Mapping[str, str]], requests: int
-) -> Outcome:
-    outcome = Outcome()
-    start = asyncio.Event()
-    n = len(per_client)
-    shares = [requests // n + (i < requests % n) for i in range(n)]
-    tasks = [
-        asyncio.create_task(
-            _client(host, port, _request(host, port, path, headers), share, start, outcome)
-        )
-        for headers, share in zip(per_client, shares, strict=True)
-    ]
-    start.set()
-    await asyncio.gather(*tasks)
-    return outcome
+class Load:
+    """`clients` concurrent clients on one event loop, their connections kept between runs."""
 
+    def __init__(self, host: str, port: int, clients: int) -> None:
+        self.host, self.port = host, port
+        self.connections = [Connection(host, port) for _ in range(clients)]
+        self._runner = asyncio.Runner()
 
-def load(
-    host: str, port: int, path: str, per_client: Sequence[Mapping[str, str]], requests: int
-) -> Outcome:
-    """`requests` GETs of `path` shared by len(per_client) concurrent clients, each sending
-    its own headers; closed loop, no think time."""
-    return asyncio.run(_run(host, port, path, per_client, requests))
+    def run(self, path: str, per_client: Sequence[Mapping[str, str]], requests: int) -> Outcome:
+        """`requests` GETs of `path` shared by the first len(per_client) clients, each sending
+        its own headers; closed loop, no think time."""
+        return self._runner.run(self._run(path, per_client, requests))
+
+    async def _run(
+        self, path: str, per_client: Sequence[Mapping[str, str]], requests: int
+    ) -> Outcome:
+        outcome = Outcome()
+        start = asyncio.Event()
+        n = len(per_client)
+        shares = [requests // n + (i < requests % n) for i in range(n)]
+        tasks = [
+            asyncio.create_task(
+                _client(
+                    connection,
+                    _request(self.host, self.port, path, headers),
+                    share,
+                    start,
+                    outcome,
+                )
+            )
+            for connection, headers, share in zip(
+                self.connections, per_client, shares, strict=False
+            )
+        ]
+        start.set()
+        await asyncio.gather(*tasks)
+        return outcome
+
+    def close(self) -> None:
+        for connection in self.connections:
+            connection.close()
+        self._runner.close()
