@@ -17,7 +17,7 @@ WORKERS_OPT = typer.Option(
     "--workers",
     min=0,
     max=64,
-    help="Serving processes (default: ATTESTLY_WORKERS; 0: one per CPU core, at most 4).",
+    help="Serving processes (default: ATTESTLY_WORKERS; 0: one per core on Linux, max 4).",
 )
 
 

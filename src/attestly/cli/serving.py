@@ -39,12 +39,14 @@ def can_fork() -> bool:
 
 
 def worker_count(configured: int) -> int:
-    """The number of serving processes: the configured one, or with 0 one per core (at most
-    MAX_AUTO_WORKERS); always 1 where processes cannot be forked."""
+    """The number of serving processes: the configured one, or with 0 one per core on Linux
+    (at most MAX_AUTO_WORKERS) and one elsewhere; always 1 where processes cannot be forked."""
     if not can_fork():
         return 1
     if configured > 0:
         return configured
+    if not sys.platform.startswith("linux"):
+        return 1  # macOS frameworks may not survive fork(); ask for workers explicitly there
     return max(1, min(MAX_AUTO_WORKERS, os.cpu_count() or 1))
 
 

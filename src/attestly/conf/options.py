@@ -69,8 +69,8 @@ class Options(BaseModel):
         0,
         ge=0,
         le=64,
-        description="Processes of `attestly serve`; 0: one per CPU core, at most 4 (always 1 "
-        "on Windows).",
+        description="Processes of `attestly serve`; 0: one per CPU core on Linux (at most 4), "
+        "one elsewhere. Always 1 on Windows.",
     )
     allowed_hosts: list[str] = Field(
         default_factory=lambda: ["127.0.0.1", "localhost", "[::1]"],
