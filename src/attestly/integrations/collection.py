@@ -18,6 +18,7 @@ Celery task call the same code.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import logging
 import time
@@ -373,6 +374,7 @@ def execute_run(run_id: int, options: RunOptions | None = None) -> CollectionRun
             next_run_at=next_run,
         )
     calls = CallCounter()
+    shared: dict[str, Any] = {}  # one for the run: what its collectors share (see CollectContext)
     logger = logging.LoggerAdapter(log, {"connection": connection.name, "run": run.pk})
 
     def make_context() -> CollectContext[Any]:
@@ -384,11 +386,16 @@ def execute_run(run_id: int, options: RunOptions | None = None) -> CollectionRun
             now=run.started_at,
             transport=options.transport,
             retry_policy=options.retry_policy,
+            shared=shared,
         )
 
     outcomes = run_collectors(
         integration.collectors, make_context, options.collector_timeout, options.on_progress
     )
+    # The collectors are done: drop what they shared (the AWS session holds botocore's service
+    # models, tens of MB, in reference cycles) so storing and judging reuse that memory.
+    shared.clear()
+    gc.collect()
     return record_outcomes(
         run, integration, outcomes, checks=checks, api_calls=calls.count, next_run_at=next_run
     )
