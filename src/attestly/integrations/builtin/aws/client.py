@@ -16,7 +16,7 @@ session, its clients and the lock are shared by every collector of a run (throug
 client for, several MB each, so a session per collector held them once per collector.
 
 boto3 and botocore are imported where they are used, not here: the integration is registered
-(and this module imported) in every process at start-up, and they weigh ~15 MB before the
+(and this module imported) in every process at start-up, and they weigh ~8 MB before the
 first client exists.
 """
 
