@@ -377,14 +377,14 @@ def test_the_collectors_of_a_run_share_one_session_and_its_clients(
     import boto3.session
 
     sessions: list[boto3.session.Session] = []
+    make_session = boto3.session.Session
 
-    class CountedSession(boto3.session.Session):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            sessions.append(self)
+    def counted_session(*args: Any, **kwargs: Any) -> boto3.session.Session:
+        sessions.append(make_session(*args, **kwargs))
+        return sessions[-1]
 
     seed_account(aws)
-    monkeypatch.setattr(boto3.session, "Session", CountedSession)
+    monkeypatch.setattr(boto3.session, "Session", counted_session)
     connection = make_connection(
         acme, "aws", name="aws-prod", config=connection_config(moto_endpoint)
     )
