@@ -415,7 +415,8 @@ def record_outcomes(
 
     For collections that happen elsewhere (an agent posting a host's records): open a run
     with `do_start_collection_run`, build one `CollectorOutcome` per collector (records, or
-    the `CollectorError` that failed it), and call this.
+    the `CollectorError` that failed it), and call this. The outcomes' records are let go once
+    stored (their counts stay in the run's report).
     """
     actor = run.actor
     for outcome in outcomes:
@@ -428,6 +429,12 @@ def record_outcomes(
             except ValidationError as exc:
                 outcome.error = CollectorError(f"{outcome.name}: evidence refused: {exc.messages}")
                 outcome.records = []
+    resources = len({(r.kind, r.key) for o in outcomes for r in o.records})
+    reports = {o.name: o.report() for o in outcomes}
+    for outcome in outcomes:
+        # Stored: the checks read them back from the ledger, so do not hold a second copy
+        # of every record in memory while they load and judge it.
+        outcome.records = []
     check_run_id, results = evaluate_connection_checks(
         run, integration, outcomes, checks or get_check_registry(), actor
     )
@@ -445,10 +452,10 @@ def record_outcomes(
         status=status,
         fields={
             "api_calls": api_calls,
-            "resources": len({(r.kind, r.key) for o in outcomes for r in o.records}),
+            "resources": resources,
             "evidence_items": sum(o.stored for o in outcomes),
             "results": results,
-            "collectors": {o.name: o.report() for o in outcomes},
+            "collectors": reports,
             "errors": failed,
             "batch_key": f"connection:{run.connection_id}:run:{run.pk}",
             "check_run_id": check_run_id,
