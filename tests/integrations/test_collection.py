@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from attestly.checks.models import CheckResult
@@ -47,6 +49,26 @@ def test_a_run_collects_stores_and_judges(
     sample_connection.refresh_from_db()
     assert sample_connection.last_status == "succeeded"
     assert sample_connection.next_run_at > run.started_at
+
+
+def test_records_are_let_go_once_stored_before_the_checks_judge_the_ledger(
+    sample_connection: Connection, options: RunOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from attestly.integrations import collection
+
+    held: list[int] = []
+    evaluate = collection.evaluate_connection_checks
+
+    def spy(run: Any, integration: Any, outcomes: Any, *args: Any) -> Any:
+        held.extend(len(o.records) for o in outcomes)
+        return evaluate(run, integration, outcomes, *args)
+
+    monkeypatch.setattr(collection, "evaluate_connection_checks", spy)
+    run = collect_connection(sample_connection.pk, options=options)
+    assert held and not any(held)
+    assert (run.resources, run.evidence_items) == (5, 5)  # counted before they went
+    assert run.collectors["users"]["records"] == 3
+    assert run.results == {"pass": 3, "fail": 2}
 
 
 def test_permission_denied_on_one_collector_errors_only_its_checks(

@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     name = "attestly.accounts"
     label = "accounts"
     verbose_name = "Accounts"
-
-    def ready(self) -> None:
-        from attestly.accounts import schema  # noqa: F401  (registers the OpenAPI extension)
+    # The OpenAPI extension for token authentication (attestly.accounts.schema) is registered
+    # by attestly.api.urls, next to the schema views: importing drf_spectacular here would
+    # load it (and DRF, django.test, psycopg...) into every process at start-up.

@@ -6,6 +6,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+# Registers the OpenAPI extension describing token authentication, for the schema views below.
+from attestly.accounts import schema as _token_auth_schema  # noqa: F401
 from attestly.accounts.api.views import SsoConfigViewSet
 from attestly.api.views import ApiRootView, not_found
 from attestly.checks.api.views import (

@@ -289,6 +289,9 @@ class CollectContext(Generic[C]):
     is the per-request timeout in seconds, `log` a logger that never sees secrets unless you
     put them there, `now` the run's instant. `transport` is injected by tests (an
     `httpx.MockTransport` or a recorded-response transport); `ctx.http_client()` uses it.
+    `shared` is one dict for all the collectors of a run, which run in threads at once: for
+    what they can share (the AWS integration keeps its one boto3 session there); make what
+    you put there safe to use from several threads.
     """
 
     config: C
@@ -301,6 +304,7 @@ class CollectContext(Generic[C]):
     transport: httpx.BaseTransport | None = None
     retry_policy: RetryPolicy | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def retry(self, fn: Callable[[], T], *, what: str = "") -> T:
         """Call `fn`, retrying `Throttled` and `TransientError` with back-off and jitter."""

@@ -18,6 +18,7 @@ Celery task call the same code.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import logging
 import time
@@ -373,6 +374,7 @@ def execute_run(run_id: int, options: RunOptions | None = None) -> CollectionRun
             next_run_at=next_run,
         )
     calls = CallCounter()
+    shared: dict[str, Any] = {}  # one for the run: what its collectors share (see CollectContext)
     logger = logging.LoggerAdapter(log, {"connection": connection.name, "run": run.pk})
 
     def make_context() -> CollectContext[Any]:
@@ -384,11 +386,16 @@ def execute_run(run_id: int, options: RunOptions | None = None) -> CollectionRun
             now=run.started_at,
             transport=options.transport,
             retry_policy=options.retry_policy,
+            shared=shared,
         )
 
     outcomes = run_collectors(
         integration.collectors, make_context, options.collector_timeout, options.on_progress
     )
+    # The collectors are done: drop what they shared (the AWS session holds botocore's service
+    # models, tens of MB, in reference cycles) so storing and judging reuse that memory.
+    shared.clear()
+    gc.collect()
     return record_outcomes(
         run, integration, outcomes, checks=checks, api_calls=calls.count, next_run_at=next_run
     )
@@ -408,7 +415,8 @@ def record_outcomes(
 
     For collections that happen elsewhere (an agent posting a host's records): open a run
     with `do_start_collection_run`, build one `CollectorOutcome` per collector (records, or
-    the `CollectorError` that failed it), and call this.
+    the `CollectorError` that failed it), and call this. The outcomes' records are let go once
+    stored (their counts stay in the run's report).
     """
     actor = run.actor
     for outcome in outcomes:
@@ -421,6 +429,12 @@ def record_outcomes(
             except ValidationError as exc:
                 outcome.error = CollectorError(f"{outcome.name}: evidence refused: {exc.messages}")
                 outcome.records = []
+    resources = len({(r.kind, r.key) for o in outcomes for r in o.records})
+    reports = {o.name: o.report() for o in outcomes}
+    for outcome in outcomes:
+        # Stored: the checks read them back from the ledger, so do not hold a second copy
+        # of every record in memory while they load and judge it.
+        outcome.records = []
     check_run_id, results = evaluate_connection_checks(
         run, integration, outcomes, checks or get_check_registry(), actor
     )
@@ -438,10 +452,10 @@ def record_outcomes(
         status=status,
         fields={
             "api_calls": api_calls,
-            "resources": len({(r.kind, r.key) for o in outcomes for r in o.records}),
+            "resources": resources,
             "evidence_items": sum(o.stored for o in outcomes),
             "results": results,
-            "collectors": {o.name: o.report() for o in outcomes},
+            "collectors": reports,
             "errors": failed,
             "batch_key": f"connection:{run.connection_id}:run:{run.pk}",
             "check_run_id": check_run_id,

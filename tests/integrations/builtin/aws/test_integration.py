@@ -371,6 +371,33 @@ def test_a_full_run_records_evidence_results_and_readiness(
 
 
 @pytest.mark.django_db
+def test_the_collectors_of_a_run_share_one_session_and_its_clients(
+    acme: Workspace, aws: Callable[..., Any], moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3.session
+
+    sessions: list[boto3.session.Session] = []
+    make_session = boto3.session.Session
+
+    def counted_session(*args: Any, **kwargs: Any) -> boto3.session.Session:
+        sessions.append(make_session(*args, **kwargs))
+        return sessions[-1]
+
+    seed_account(aws)
+    monkeypatch.setattr(boto3.session, "Session", counted_session)
+    connection = make_connection(
+        acme, "aws", name="aws-prod", config=connection_config(moto_endpoint)
+    )
+    run = execute_run(
+        do_start_collection_run(actor=None, connection=connection).pk,
+        RunOptions(retry_policy=NO_WAIT),
+    )
+    assert run.status == "succeeded", run.errors
+    assert len(run.collectors) == len(integration.collectors) > 1
+    assert len(sessions) == 1  # not one per collector: each holds botocore's models
+
+
+@pytest.mark.django_db
 def test_a_failed_service_stores_nothing_and_errors_only_its_checks(
     acme: Workspace, aws: Callable[..., Any], proxy: AwsProxy
 ) -> None:

@@ -10,7 +10,14 @@ Every remote call goes through `AwsClient.call` (or `paginate`, which calls it p
   `BadCredentials`, `Unreachable`, `MalformedResponse`, `Throttled`, `TransientError`.
 
 boto3 sessions are not thread-safe while creating clients, so clients are created under a lock
-and cached per (service, region); created clients are safe to share between threads.
+and cached per (service, region); created clients are safe to share between threads. The
+session, its clients and the lock are shared by every collector of a run (through
+`ctx.shared`): a session loads botocore's endpoint data and each service model it creates a
+client for, several MB each, so a session per collector held them once per collector.
+
+boto3 and botocore are imported where they are used, not here: the integration is registered
+(and this module imported) in every process at start-up, and they weigh ~8 MB before the
+first client exists.
 """
 
 from __future__ import annotations
@@ -22,23 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import boto3
 import jmespath
-from botocore.config import Config as BotoConfig
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectionClosedError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    NoRegionError,
-    ParamValidationError,
-    PartialCredentialsError,
-    ReadTimeoutError,
-    SSLError,
-)
-from botocore.parsers import ResponseParserError
 
 from attestly.integrations.base import (
     BadCredentials,
@@ -52,6 +43,8 @@ from attestly.integrations.base import (
 )
 
 if TYPE_CHECKING:
+    import boto3
+
     from attestly.integrations.builtin.aws.integration import AwsConfig
 
 T = TypeVar("T")
@@ -122,6 +115,20 @@ def iam_action(service: str, operation: str, signing_name: str = "") -> str:
 
 def translate_error(exc: Exception, service: str, operation: str, region: str) -> CollectorError:
     """The framework error a botocore exception stands for, with a message for people."""
+    from botocore.exceptions import (
+        ClientError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        ParamValidationError,
+        PartialCredentialsError,
+        ReadTimeoutError,
+        SSLError,
+    )
+    from botocore.parsers import ResponseParserError
+
     where = f"{service}:{operation} in {region}"
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
@@ -155,20 +162,35 @@ def translate_error(exc: Exception, service: str, operation: str, region: str) -
     return CollectorError(f"{where}: {type(exc).__name__}: {exc}")
 
 
+class _SharedSession:
+    """The boto3 session of a run and its clients, for all of the run's collectors."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.session: boto3.session.Session | None = None
+        self.clients: dict[tuple[str, str], Any] = {}
+
+
+SHARED_KEY = "aws.session"  # the key of the `_SharedSession` in `ctx.shared`
+
+
 class AwsClient:
     """One account (the configured credentials, or the role they assume), for one collector."""
 
     def __init__(
         self,
         ctx: CollectContext[AwsConfig],
-        session_factory: Callable[..., boto3.session.Session] = boto3.session.Session,
+        session_factory: Callable[..., boto3.session.Session] | None = None,
     ) -> None:
+        from boto3.session import Session
+        from botocore.config import Config as BotoConfig
+
         self.ctx = ctx
         self.config = ctx.config
-        self._session_factory = session_factory
-        self._session: boto3.session.Session | None = None
-        self._clients: dict[tuple[str, str], Any] = {}
-        self._lock = threading.Lock()
+        self._session_factory = session_factory or Session
+        # one per run: its collectors share their context's `shared` dict (and config), and
+        # dict.setdefault is atomic, so collectors starting at once still get the same one
+        self._shared: _SharedSession = ctx.shared.setdefault(SHARED_KEY, _SharedSession())
         self._account_id: str | None = None
         self._regions: list[str] | None = None
         self._boto_config = BotoConfig(
@@ -187,6 +209,8 @@ class AwsClient:
         return self.config.regions[0] if self.config.regions else DEFAULT_HOME_REGION
 
     def _base_session(self) -> boto3.session.Session:
+        from botocore.exceptions import BotoCoreError
+
         config = self.config
         kwargs: dict[str, Any] = {"region_name": self.home_region}
         if config.access_key_id:
@@ -205,11 +229,12 @@ class AwsClient:
 
     def session(self) -> boto3.session.Session:
         """The session collectors use: the base one, or the role it assumes."""
-        with self._lock:
-            if self._session is None:
+        shared = self._shared
+        with shared.lock:
+            if shared.session is None:
                 assume = bool(self.config.role_arn)
-                self._session = self._assume_role() if assume else self._base_session()
-            return self._session
+                shared.session = self._assume_role() if assume else self._base_session()
+            return shared.session
 
     def _assume_role(self) -> boto3.session.Session:
         base = self._base_session()
@@ -251,12 +276,13 @@ class AwsClient:
         """A cached boto3 client for a service in a region (the home region if None)."""
         region = region or self.home_region
         key = (service, region)
-        client = self._clients.get(key)
+        clients = self._shared.clients
+        client = clients.get(key)
         if client is not None:
             return client
         session = self.session()
-        with self._lock:
-            client = self._clients.get(key)
+        with self._shared.lock:
+            client = clients.get(key)
             if client is None:
                 client = session.client(
                     service,
@@ -267,7 +293,7 @@ class AwsClient:
                 client.meta.events.register("before-parse", _refuse_unparseable_json)
                 if service == "s3control" and self._endpoint():
                     client.meta.events.register("before-sign.s3-control", _no_account_host)
-                self._clients[key] = client
+                clients[key] = client
         return client
 
     # -- calls -----------------------------------------------------------------------------
@@ -283,6 +309,9 @@ class AwsClient:
     ) -> dict[str, Any] | None:
         """One API call, counted and retried. Error codes in `missing` (e.g.
         `NoSuchBucketPolicy`) mean "not configured" and return None instead of raising."""
+        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.parsers import ResponseParserError
+
         region = region or self.home_region
         absent = frozenset(missing)
         client = self.client(service, region)
@@ -399,6 +428,8 @@ def _refuse_unparseable_json(
     """botocore reads a JSON-protocol answer that is not JSON as an empty answer (it keeps the
     text as a "message" its shape parser then drops), so garbage would pass for "no resources".
     Refuse it instead, as the XML parsers do."""
+    from botocore.parsers import ResponseParserError
+
     if operation_model.service_model.resolved_protocol not in {"json", "rest-json"}:
         return
     status = int(response_dict.get("status_code") or 0)

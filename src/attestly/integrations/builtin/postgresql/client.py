@@ -2,17 +2,16 @@
 
 The factory is the transport: production uses `psycopg.connect`, tests pass one that points
 at the clusters they start. Queries are fixed, read-only and run in one read-only transaction.
+
+psycopg is imported when a client is used, not with this module: the integration is registered
+in every process at start-up, and on SQLite nothing else needs psycopg (and its libpq).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, LiteralString
-
-import psycopg
-from psycopg import errors
-from psycopg.rows import dict_row
+from typing import TYPE_CHECKING, Any, LiteralString
 
 from attestly.integrations.base import (
     BadCredentials,
@@ -22,7 +21,10 @@ from attestly.integrations.base import (
     Unreachable,
 )
 
-Connect = Callable[..., psycopg.Connection[Any]]
+if TYPE_CHECKING:
+    import psycopg
+
+    Connect = Callable[..., psycopg.Connection[Any]]
 
 SETTINGS = (
     "ssl",
@@ -90,6 +92,8 @@ class PostgresClient:
     """Read-only queries against one server."""
 
     def __init__(self, target: Target, connect: Connect | None = None) -> None:
+        import psycopg
+
         self.target = target
         self._connect: Connect = connect or psycopg.connect
         self._conn: psycopg.Connection[Any] | None = None
@@ -109,6 +113,8 @@ class PostgresClient:
             params["password"] = t.password
         if t.sslrootcert:
             params["sslrootcert"] = t.sslrootcert
+        import psycopg
+
         try:
             self._conn = self._connect(**params, autocommit=True)
         except psycopg.OperationalError as exc:
@@ -126,6 +132,10 @@ class PostgresClient:
         """Rows as dicts; a privilege error becomes `PermissionDenied(needs)`."""
         if self._conn is None:
             raise RuntimeError("use the client as a context manager")
+        import psycopg
+        from psycopg import errors
+        from psycopg.rows import dict_row
+
         try:
             with self._conn.cursor(row_factory=dict_row) as cur:
                 cur.execute(sql, params)

@@ -3,6 +3,9 @@
 Each collector yields one record per endpoint. An endpoint that cannot be probed gets a record
 holding only `{"error": ...}` (refused, timed out, not TLS, malformed certificate or HTTP
 response) instead of partial data, so its checks answer `error` and other endpoints still count.
+
+cryptography is imported where certificates are parsed, not with this module: the integration
+is registered in every process at start-up, and most never read a certificate.
 """
 
 from __future__ import annotations
@@ -12,9 +15,7 @@ import ipaddress
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from typing import TYPE_CHECKING
 
 from attestly.integrations.base import CollectorError, MalformedResponse, Record
 from attestly.integrations.builtin.tls.client import ProbeUnsupported, TlsClient
@@ -25,6 +26,9 @@ from attestly.integrations.builtin.tls.schemas import (
     KIND_PROTOCOLS,
     validated,
 )
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 V = ssl.TLSVersion
 PROTOCOLS = {"tls1_0": V.TLSv1, "tls1_1": V.TLSv1_1, "tls1_2": V.TLSv1_2, "tls1_3": V.TLSv1_3}
@@ -93,6 +97,8 @@ def _hostname_matches(name: str, dns: list[str], ips: list[str]) -> bool:
 
 
 def _key(cert: x509.Certificate) -> tuple[str, int]:
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+
     key = cert.public_key()
     if isinstance(key, rsa.RSAPublicKey):
         return "RSA", key.key_size
@@ -109,6 +115,8 @@ def describe_certificate(
     der: bytes, endpoint: Endpoint, chain_error: str | None
 ) -> dict[str, object]:
     """The certificate's facts as evidence; a certificate that does not parse raises."""
+    from cryptography import x509
+
     try:
         cert = x509.load_der_x509_certificate(der)
         try:

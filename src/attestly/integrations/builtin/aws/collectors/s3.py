@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from botocore.exceptions import ClientError
-
 from attestly.integrations.base import CollectorError, MalformedResponse, PermissionDenied, Record
 from attestly.integrations.builtin.aws.client import GLOBAL, AwsClient
 from attestly.integrations.builtin.aws.service import AwsService, Probe, jsonable
@@ -81,6 +79,8 @@ def list_buckets(client: AwsClient, region: str) -> list[dict[str, Any]]:
 
 def error_code(exc: BaseException) -> str:
     """The AWS error code behind a translated error ("" when there is none)."""
+    from botocore.exceptions import ClientError  # botocore is loaded on first use (see client)
+
     cause = exc.__cause__
     if isinstance(cause, ClientError):
         return str(cause.response.get("Error", {}).get("Code", ""))
