@@ -112,3 +112,23 @@ def test_list_tables_follow_writes_and_never_cross_workspaces(
     assert "Renamed for the cache test" not in mallorys.get("/controls/").content.decode()
     assert "control.update" in alices.get("/audit/").content.decode()
     assert "control.update" not in mallorys.get("/audit/").content.decode()
+
+
+def test_the_version_follows_the_newest_run_past_ten_runs(acme: Workspace) -> None:
+    """Ids compared as numbers, not text (text would call run 9 newer than run 10)."""
+    from django.utils import timezone
+
+    from attestly.integrations.models import CollectionRun
+
+    def run() -> CollectionRun:
+        return CollectionRun.objects.create(
+            workspace=acme, connection_name="c", integration="tls", started_at=timezone.now()
+        )
+
+    for _ in range(12):
+        run()
+    before = datacache.data_versions([acme.pk])
+    newest = run()
+    after = datacache.data_versions([acme.pk])
+    assert after != before
+    assert ("run", str(newest.pk), "running", None) in after[1]

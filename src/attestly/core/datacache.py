@@ -65,15 +65,17 @@ def data_versions(workspace_ids: Iterable[int]) -> tuple[Hashable, ...]:
         for model in (AuditChainHead, CollectionRun, ReadinessSnapshot)
     )
     marks = ", ".join(["%s"] * len(ids))
+    # ORDER BY names the table's own id (t.id): PostgreSQL would otherwise take the output
+    # column of the same name, the id cast to text, and call run 9 newer than run 10.
     sql = (
         f"SELECT 'chain', chain, CAST(seq AS VARCHAR(20)), NULL FROM {heads} "  # noqa: S608  # table names from models, values bound
         f"WHERE chain IN ({', '.join(['%s'] * len(chains))}) "
         "UNION ALL SELECT * FROM ("
-        f"SELECT 'run', CAST(id AS VARCHAR(20)), status, CAST(finished_at AS VARCHAR(40)) "
-        f"FROM {runs} WHERE workspace_id IN ({marks}) ORDER BY id DESC LIMIT 1) AS r "
+        f"SELECT 'run', CAST(t.id AS VARCHAR(20)), t.status, CAST(t.finished_at AS VARCHAR(40)) "
+        f"FROM {runs} t WHERE t.workspace_id IN ({marks}) ORDER BY t.id DESC LIMIT 1) AS r "
         "UNION ALL SELECT * FROM ("
-        f"SELECT 'snapshot', CAST(id AS VARCHAR(20)), CAST(score AS VARCHAR(40)), NULL "
-        f"FROM {snapshots} WHERE workspace_id IN ({marks}) ORDER BY id DESC LIMIT 1) AS s"
+        f"SELECT 'snapshot', CAST(t.id AS VARCHAR(20)), CAST(t.score AS VARCHAR(40)), NULL "
+        f"FROM {snapshots} t WHERE t.workspace_id IN ({marks}) ORDER BY t.id DESC LIMIT 1) AS s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*chains, *ids, *ids])
