@@ -101,3 +101,24 @@ def test_callers_and_workspaces_never_share_pages(
     # A token limited to another workspace gets its own, empty, answer.
     limited = api_client_for(alice, workspace=globex)
     assert limited.get("/api/v1/check-results/").status_code in (200, 403)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/controls/", "/api/v1/evidence/", "/api/v1/check-results/", "/api/v1/runs/"]
+)
+def test_a_kept_list_is_sent_without_running_the_view(
+    alice: User, acme: Workspace, api_client_for: Callable[..., APIClient], url: str
+) -> None:
+    """A hit costs the reads every API request makes: the token, its user, and the caller's
+    memberships with the workspaces' data versions; the bytes are the first answer's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_client_for(alice)
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert len(captured.captured_queries) <= 3, [q["sql"] for q in captured.captured_queries]

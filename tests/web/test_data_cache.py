@@ -131,4 +131,4 @@ def test_the_version_follows_the_newest_run_past_ten_runs(acme: Workspace) -> No
     newest = run()
     after = datacache.data_versions([acme.pk])
     assert after != before
-    assert ("run", str(newest.pk), "running", None) in after[1]
+    assert after[1][0][1] == f"{newest.pk}:running:"  # (chain, run, snapshot, installation)

@@ -41,46 +41,34 @@ def clear() -> None:
         _entries.clear()
 
 
+_request_versions = threading.local()
+
+
+def remember_versions(found: dict[int, Any]) -> None:
+    """Data versions this request has already read (with its workspaces, in the same query);
+    `data_versions` uses them instead of asking again. Only for reads: a request that writes
+    must see its own write, so it never remembers. `forget_versions` ends it."""
+    _request_versions.found = found
+
+
+def forget_versions() -> None:
+    _request_versions.found = None
+
+
 def data_versions(workspace_ids: Iterable[int]) -> tuple[Hashable, ...]:
-    """The data version of each workspace: its audit chain's seq, the newest collection run
-    (id, status, finished) and the newest readiness snapshot (id, score) among them.
-
-    One hand-written query, since every cached request pays for it: three ORM queries cost
-    ~1.5 ms to build, the SQL a few microseconds to run. Values are compared, never parsed, so
-    everything is cast to text (PostgreSQL's UNION wants one type per column).
-    """
-    from django.db import connection
-
-    from attestly.core.audit import INSTALLATION_CHAIN
-    from attestly.core.models import AuditChainHead
-    from attestly.integrations.models import CollectionRun
-    from attestly.readiness.models import ReadinessSnapshot
+    """The data version of each workspace (`attestly.core.hotpath.version_columns`): its audit
+    chain's seq, its newest collection run and readiness snapshot, and the installation
+    chain's seq. Read once per request, in the query that reads the request's workspaces, or
+    here in one query of its own."""
+    from attestly.core import hotpath
 
     ids = sorted(set(workspace_ids))
     if not ids:
         return ()
-    chains = [f"workspace:{pk}" for pk in ids] + [INSTALLATION_CHAIN]
-    heads, runs, snapshots = (
-        connection.ops.quote_name(model._meta.db_table)
-        for model in (AuditChainHead, CollectionRun, ReadinessSnapshot)
-    )
-    marks = ", ".join(["%s"] * len(ids))
-    # ORDER BY names the table's own id (t.id): PostgreSQL would otherwise take the output
-    # column of the same name, the id cast to text, and call run 9 newer than run 10.
-    sql = (
-        f"SELECT 'chain', chain, CAST(seq AS VARCHAR(20)), NULL FROM {heads} "  # noqa: S608  # table names from models, values bound
-        f"WHERE chain IN ({', '.join(['%s'] * len(chains))}) "
-        "UNION ALL SELECT * FROM ("
-        f"SELECT 'run', CAST(t.id AS VARCHAR(20)), t.status, CAST(t.finished_at AS VARCHAR(40)) "
-        f"FROM {runs} t WHERE t.workspace_id IN ({marks}) ORDER BY t.id DESC LIMIT 1) AS r "
-        "UNION ALL SELECT * FROM ("
-        f"SELECT 'snapshot', CAST(t.id AS VARCHAR(20)), CAST(t.score AS VARCHAR(40)), NULL "
-        f"FROM {snapshots} t WHERE t.workspace_id IN ({marks}) ORDER BY t.id DESC LIMIT 1) AS s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*chains, *ids, *ids])
-        rows = cursor.fetchall()
-    return (tuple(ids), tuple(sorted(tuple(row) for row in rows)))
+    found: dict[int, Any] | None = getattr(_request_versions, "found", None)
+    if found is None or any(pk not in found for pk in ids):
+        found = hotpath.versions(ids)
+    return (tuple(ids), tuple(found.get(pk) for pk in ids))
 
 
 MISSING: Any = object()

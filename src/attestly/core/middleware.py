@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from attestly.core import datacache
 from attestly.core.models import Workspace
 
 SESSION_KEY = "attestly_workspace"
@@ -18,8 +19,10 @@ def workspaces_for(request: HttpRequest) -> list[Workspace]:
     from attestly.core.scoping import remember_memberships
 
     rows = workspaces_with_roles(int(request.user.pk or 0))
-    remember_memberships(request, {w.pk: role for w, role in rows})
-    return [w for w, _role in rows]
+    remember_memberships(request, {w.pk: role for w, role, _version in rows})
+    if request.method in ("GET", "HEAD"):  # a write must not be judged by the version before it
+        datacache.remember_versions({w.pk: version for w, _role, version in rows})
+    return [w for w, _role, _version in rows]
 
 
 class CurrentWorkspaceMiddleware:
@@ -30,13 +33,18 @@ class CurrentWorkspaceMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.workspace = None  # type: ignore[attr-defined]
-        if request.user.is_authenticated and not request.path.startswith("/api/"):
-            visible = workspaces_for(request)
-            chosen = request.session.get(SESSION_KEY)
-            current = next((w for w in visible if w.pk == chosen), visible[0] if visible else None)
-            request.workspace = current  # type: ignore[attr-defined]
-            request.workspaces = visible  # type: ignore[attr-defined]
-        return self.get_response(request)
+        try:
+            if request.user.is_authenticated and not request.path.startswith("/api/"):
+                visible = workspaces_for(request)
+                chosen = request.session.get(SESSION_KEY)
+                current = next(
+                    (w for w in visible if w.pk == chosen), visible[0] if visible else None
+                )
+                request.workspace = current  # type: ignore[attr-defined]
+                request.workspaces = visible  # type: ignore[attr-defined]
+            return self.get_response(request)
+        finally:
+            datacache.forget_versions()
 
 
 class RejectNulBytesMiddleware:

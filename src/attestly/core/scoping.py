@@ -75,8 +75,12 @@ def request_memberships(request: Any) -> dict[int, str]:
     if kept is not None and kept[0] == user.pk:
         roles: dict[int, str] = kept[1]
         return roles
-    roles = memberships(user.pk)
+    roles, versions = memberships(user.pk)
     remember_memberships(request, roles)
+    if request.method in ("GET", "HEAD"):  # a write must not be judged by the version before it
+        from attestly.core import datacache
+
+        datacache.remember_versions(versions)
     return roles
 
 

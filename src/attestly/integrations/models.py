@@ -88,6 +88,10 @@ class CollectionRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-pk"]
+        indexes = [
+            # The newest run of a workspace, read by every cached request (core.datacache).
+            models.Index(fields=["workspace", "id"], name="run_workspace_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.connection_name} at {self.started_at:%Y-%m-%d %H:%M} ({self.status})"

@@ -85,6 +85,10 @@ class ReadinessSnapshot(models.Model):
 
     class Meta:
         ordering = ["workspace", "framework", "date"]
+        indexes = [
+            # The newest snapshot of a workspace, read by every cached request (core.datacache).
+            models.Index(fields=["workspace", "id"], name="snapshot_workspace_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "framework", "date"], name="one_snapshot_per_day"
