@@ -1,6 +1,7 @@
 """A light closed-loop HTTP/1.1 load generator: N clients, each on its own keep-alive
-connection with its own headers (session cookie or API token), sending GETs one after another
-with no think time, and the latency of each request as the client sees it.
+connection, each sending its own sequence of GETs (with its own headers: session cookie or API
+token) one after another with no think time, and the latency of each request as the client
+sees it.
 
 Why not threads with httpx: on a 2-core machine that also runs the server, 20 Python threads
 spend more CPU per request than a cached page costs the server, and each waits for the GIL
@@ -94,10 +95,16 @@ class Connection:
 
 
 async def _client(
-    connection: Connection, request: bytes, count: int, start: asyncio.Event, outcome: Outcome
+    connection: Connection,
+    requests: Sequence[tuple[str, bytes]],
+    start: asyncio.Event,
+    outcomes: dict[str, Outcome],
 ) -> None:
+    """Send `requests` ((label, request bytes)) one after another; each latency goes to the
+    outcome of its label."""
     await start.wait()
-    for _ in range(count):
+    for label, request in requests:
+        outcome = outcomes.setdefault(label, Outcome())
         began = time.perf_counter()
         try:
             status = await connection.get(request)
@@ -122,32 +129,41 @@ class Load:
     def run(self, path: str, per_client: Sequence[Mapping[str, str]], requests: int) -> Outcome:
         """`requests` GETs of `path` shared by the first len(per_client) clients, each sending
         its own headers; closed loop, no think time."""
-        return self._runner.run(self._run(path, per_client, requests))
-
-    async def _run(
-        self, path: str, per_client: Sequence[Mapping[str, str]], requests: int
-    ) -> Outcome:
-        outcome = Outcome()
-        start = asyncio.Event()
         n = len(per_client)
         shares = [requests // n + (i < requests % n) for i in range(n)]
+        pairs = zip(per_client, shares, strict=True)
+        walks = [[(path, path, headers)] * share for headers, share in pairs]
+        return self.walk(walks).get(path, Outcome())
+
+    def walk(
+        self, walks: Sequence[Sequence[tuple[str, str, Mapping[str, str]]]]
+    ) -> dict[str, Outcome]:
+        """Client i sends the GETs of walks[i] ((label, path, headers)) one after another,
+        all clients at once; closed loop, no think time. Outcomes by label."""
+        return self._runner.run(self._walk(walks))
+
+    async def _walk(
+        self, walks: Sequence[Sequence[tuple[str, str, Mapping[str, str]]]]
+    ) -> dict[str, Outcome]:
+        outcomes: dict[str, Outcome] = {}
+        start = asyncio.Event()
         tasks = [
             asyncio.create_task(
                 _client(
                     connection,
-                    _request(self.host, self.port, path, headers),
-                    share,
+                    [
+                        (label, _request(self.host, self.port, path, headers))
+                        for label, path, headers in walk
+                    ],
                     start,
-                    outcome,
+                    outcomes,
                 )
             )
-            for connection, headers, share in zip(
-                self.connections, per_client, shares, strict=False
-            )
+            for connection, walk in zip(self.connections, walks, strict=False)
         ]
         start.set()
         await asyncio.gather(*tasks)
-        return outcome
+        return outcomes
 
     def close(self) -> None:
         for connection in self.connections:

@@ -21,7 +21,10 @@ def test_seeds_serves_and_measures_every_endpoint_at_a_tiny_scale(tmp_path: Path
     # The bench makes its own data directory and SQLite database; nothing of the test run's
     # settings (test database, PostgreSQL URL) may leak into it.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ATTESTLY_", "DJANGO_"))}
-    args = ["--days", "3", "--resources", "3", "--clients", "2", "--requests", "4"]
+    # 80 requests: two clients walking the 30 visits (pages, filters, second pages) reach
+    # every endpoint; an editor writes every 0.2 s meanwhile.
+    args = ["--days", "3", "--resources", "3", "--clients", "2", "--requests", "80"]
+    args += ["--write-every", "0.2"]
     done = subprocess.run(
         [sys.executable, "-m", "bench.bench_web", *args],
         cwd=ROOT,
@@ -45,5 +48,6 @@ def test_seeds_serves_and_measures_every_endpoint_at_a_tiny_scale(tmp_path: Path
         p50, p95, top = (float(x) for x in row.groups()[:3])
         assert 0 < p50 <= p95 <= top
     assert "failed" not in out
+    assert re.search(r"PATCH /api/v1/controls/<id>/ .*\((\d+) writes during the run\)", out)
     assert re.search(r"2 concurrent clients: (all p95 within budget OK|MISSED on )", out)
     assert list(tmp_path.iterdir()) == []  # the seeded data directory is removed
