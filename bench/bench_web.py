@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,23 @@ PAGES = tuple(PAGE_VARIANTS)
 API_LISTS = tuple(API_VARIANTS)
 # The editor's writes alternate a control between these statuses.
 WRITE_STATUSES = ("implemented", "in_progress")
+# The team the clients play, after the demo's owner: its roles in turn (so 20 clients are the
+# owner, 3 admins, 8 editors, 6 viewers and 2 auditors). Each reads what its role may.
+TEAM_ROLES = ("editor", "viewer", "admin", "editor", "viewer", "editor", "auditor")
+# Pages and API lists that need more than every reading role has.
+NEEDS_AUDIT_READ = ("/audit/", "/api/v1/audit-entries/")
+AUDIT_READERS = ("owner", "admin", "auditor")
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of the team the clients play: their login, their role and their own
+    read-only API token."""
+
+    username: str
+    password: str
+    role: str
+    token: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,7 @@ class Seeded:
     password: str
     token: str
     counts: dict[str, int]
+    team: tuple[Member, ...] = ()
 
 
 def environment(data_dir: str, database_url: str | None) -> dict[str, str]:
@@ -142,7 +161,7 @@ def year_intervals(rng: random.Random, days: int) -> Iterator[tuple[str, int, in
             day = end + 1
 
 
-def seed(days: int, resources: int) -> Seeded:
+def seed(days: int, resources: int, team_size: int = 1) -> Seeded:
     """The demo plus a year (`days`) of history; returns the login and what was added."""
     from django.db import transaction
     from django.utils import timezone
@@ -304,7 +323,39 @@ def seed(days: int, resources: int) -> Seeded:
                 )
                 entries += 1
     counts["audit entries"] = entries
-    return Seeded(login.username, login.password, login.token, counts)
+    owner = Member(login.username, login.password, "owner", login.token)
+    team = (owner, *seed_team(workspace, team_size - 1))
+    counts["team members"] = len(team)
+    return Seeded(login.username, login.password, login.token, counts, team)
+
+
+def seed_team(workspace: object, size: int) -> list[Member]:
+    """`size` more people in the demo workspace, with the roles of TEAM_ROLES in turn, each
+    with a password and a read-only API token of their own."""
+    from attestly.accounts.actions import do_create_api_token, do_create_user
+    from attestly.core.actions import do_set_membership
+
+    team = []
+    for i in range(size):
+        role = TEAM_ROLES[i % len(TEAM_ROLES)]
+        password = f"bench-{i:02d}-{SECRET[:12]}"
+        user = do_create_user(
+            actor=None,
+            username=f"bench-{role}-{i:02d}",
+            email=f"bench-{i:02d}@example.com",
+            password=password,
+            check_password=False,
+        )
+        do_set_membership(actor=None, workspace=workspace, user=user, role=role)  # type: ignore[arg-type]
+        _token, key = do_create_api_token(
+            actor=user,
+            user=user,
+            name="bench",
+            scope="read",
+            workspace=workspace,  # type: ignore[arg-type]
+        )
+        team.append(Member(user.get_username(), password, role, key))
+    return team
 
 
 def free_port() -> int:
@@ -408,29 +459,39 @@ class Editor(threading.Thread):
 
 
 def targets(
-    sessions: Sequence[dict[str, str]], token: dict[str, str]
+    team: Sequence[Member], sessions: Sequence[dict[str, str]]
 ) -> list[list[tuple[str, str, dict[str, str]]]]:
-    """Per client: every (endpoint, path with query, headers) to visit; pages with the
-    client's own session cookie, API lists with the API token."""
+    """Per client (a member of the team): every (endpoint, path with query, headers) its role
+    may read; pages with the member's session cookie, API lists with the member's token."""
     per_client = []
-    for session in sessions:
-        visits = [(p, p + q, session) for p, qs in PAGE_VARIANTS.items() for q in qs]
-        visits += [(p, p + q, token) for p, qs in API_VARIANTS.items() for q in qs]
+    for member, session in zip(team, sessions, strict=True):
+        token = {"Authorization": f"Token {member.token}"}
+        may = member.role in AUDIT_READERS
+        visits = [
+            (p, p + q, session)
+            for p, qs in PAGE_VARIANTS.items()
+            for q in qs
+            if may or p not in NEEDS_AUDIT_READ
+        ]
+        visits += [
+            (p, p + q, token)
+            for p, qs in API_VARIANTS.items()
+            for q in qs
+            if may or p not in NEEDS_AUDIT_READ
+        ]
         per_client.append(visits)
     return per_client
 
 
 def usable(
-    visits: list[list[tuple[str, str, dict[str, str]]]],
-    client: httpx.Client,
-    token: dict[str, str],
+    visits: list[list[tuple[str, str, dict[str, str]]]], client: httpx.Client
 ) -> list[list[tuple[str, str, dict[str, str]]]]:
-    """The visits the seeded data can answer: a second page that does not exist (a tiny
-    seeding) is left out; any other answer but 200 (a filter the server refuses) stops the
-    bench."""
+    """The visits the seeded data can answer, tried by the first client (the owner, who may
+    read everything): a second page that does not exist (a tiny seeding) is left out; any other
+    answer but 200 (a filter the server refuses) stops the bench."""
     missing = set()
     for _label, path, headers in visits[0]:
-        answer = client.get(path, headers=headers if headers is token else None)
+        answer = client.get(path, headers=None if "Cookie" in headers else headers)
         if answer.status_code == 404 and "page=" in path:
             missing.add(path)
         elif answer.status_code != 200:
@@ -462,7 +523,7 @@ def run(args: argparse.Namespace) -> int:
     env = environment(data_dir, args.database_url)
     setup(env)
     started = time.perf_counter()
-    seeded = seed(args.days, args.resources)
+    seeded = seed(args.days, args.resources, team_size=args.clients)
     print(
         f"seeded in {time.perf_counter() - started:.0f} s (untimed): "
         + ", ".join(f"{n:,} {what}" for what, n in seeded.counts.items()),
@@ -478,13 +539,13 @@ def run(args: argparse.Namespace) -> int:
     loads: list[Load] = []
     editor: Editor | None = None
     try:
-        clients = [signed_in(base, seeded.username, seeded.password) for _ in range(args.clients)]
-        # Each client its own session cookie for pages; the demo's API token for the API.
+        # Each client is one member of the team: their own session cookie for pages, their
+        # own token for the API.
+        clients = [signed_in(base, m.username, m.password) for m in seeded.team]
         sessions = [
             {"Cookie": "; ".join(f"{k}={v}" for k, v in c.cookies.items())} for c in clients
         ]
-        token = {"Authorization": f"Token {seeded.token}"}
-        visits = usable(targets(sessions, token), clients[0], token)
+        visits = usable(targets(seeded.team, sessions), clients[0])
         editor = Editor(base, seeded.token, args.write_every)
         # Each client keeps its connection (and so its serving process) throughout, as a
         # browser does. One untimed pass over every visit warms every process's imports.
@@ -504,11 +565,15 @@ def run(args: argparse.Namespace) -> int:
                 costs += load.run(path, [headers], 1).latencies_ms
             alone[label] = statistics.median(costs or [0])
         per_client = args.requests // args.clients
+        roles = ", ".join(
+            f"{n} {role}" for role, n in Counter(m.role for m in seeded.team).most_common()
+        )
         avg = os.getloadavg()
         print(
-            f"{args.clients} concurrent clients, closed loop with no think time, each walking "
-            f"{len(visits[0])} pages and API lists (with their filters and pages) in its own "
-            f"random order, {per_client} requests each; an editor changes a control every "
+            f"{args.clients} concurrent clients (a team: {roles}), closed loop with no think "
+            f"time, each walking the {len(visits[0])} pages and API lists its role may read "
+            f"(with their filters and pages) in its own random order, {per_client} requests "
+            f"each; an editor changes a control every "
             f"{args.write_every:g} s; load average {avg[0]:.2f} {avg[1]:.2f} {avg[2]:.2f} on "
             f"{os.cpu_count()} cores"
         )
