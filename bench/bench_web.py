@@ -64,7 +64,7 @@ STATUSES = ("pass", "fail", "error", "not_applicable")
 PAGE_VARIANTS = {
     "/": ("",),
     "/controls/": ("", "?page=2", "?status=implemented", "?owner=-", "?checks=failing"),
-    "/evidence/": ("", "?page=2", "?stale=true"),
+    "/evidence/": ("", "?page=2", "?stale=1"),
     "/checks/": ("", "?status=failing"),
     "/integrations/": ("", "?state=error"),
     "/audit/": ("", "?page=2"),

@@ -122,3 +122,25 @@ def test_a_kept_list_is_sent_without_running_the_view(
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
     assert len(captured.captured_queries) <= 3, [q["sql"] for q in captured.captured_queries]
+
+
+def test_callers_who_may_read_the_same_workspaces_share_an_answer(
+    alice: User,
+    bob: User,
+    mallory: User,
+    acme: Workspace,
+    api_client_for: Callable[..., APIClient],
+) -> None:
+    """A list shows rows, not who asks: the viewer's request is answered with the bytes kept
+    for the owner, without running the view; another workspace's owner gets their own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    do_import_findings(actor=alice, workspace=acme, data=PROWLER, fmt="ocsf")
+    first = api_client_for(alice).get("/api/v1/check-results/")
+    viewer = api_client_for(bob)
+    with CaptureQueriesContext(connection) as captured:
+        second = viewer.get("/api/v1/check-results/")
+    assert second.content == first.content
+    assert len(captured.captured_queries) <= 4, [q["sql"] for q in captured.captured_queries]
+    assert count(api_client_for(mallory), "/api/v1/check-results/") == 0

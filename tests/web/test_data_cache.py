@@ -127,8 +127,45 @@ def test_the_version_follows_the_newest_run_past_ten_runs(acme: Workspace) -> No
 
     for _ in range(12):
         run()
-    before = datacache.data_versions([acme.pk])
+    before = datacache.data_versions([acme.pk], on=(datacache.RUNS,))
     newest = run()
-    after = datacache.data_versions([acme.pk])
+    after = datacache.data_versions([acme.pk], on=(datacache.RUNS,))
     assert after != before
-    assert after[1][0][1] == f"{newest.pk}:running:"  # (chain, run, snapshot, installation)
+    assert after[1][0][1] == f"{newest.pk}:running:"  # (installation, run)
+
+
+def test_a_write_renews_only_what_depends_on_its_part(alice: User, acme: Workspace) -> None:
+    """Editing a control renews the controls list; the evidence list, which does not show
+    controls, stays kept until evidence is recorded."""
+    from attestly.evidence.models import EvidenceItem
+    from attestly.testing.factories import record_evidence
+
+    adopt(acme, alice)
+    client = signed_in(alice)
+    record_evidence(acme, 1, batch_key="first")
+    assert "changed-behind-the-cache" not in client.get("/evidence/").content.decode()
+    # A change no action made (so no domain moved): only the time to live would show it.
+    EvidenceItem.objects.filter(workspace=acme).update(resource_key="changed-behind-the-cache")
+    control = Control.objects.filter(workspace=acme).order_by("ref")[0]
+    do_update_control(actor=alice, control=control, title="Renamed, evidence untouched")
+    assert "Renamed, evidence untouched" in client.get("/controls/").content.decode()
+    assert "changed-behind-the-cache" not in client.get("/evidence/").content.decode()
+    record_evidence(acme, 1, batch_key="second")  # an audited write about evidence
+    assert "changed-behind-the-cache" in client.get("/evidence/").content.decode()
+
+
+def test_every_reader_of_a_workspace_shares_its_kept_bodies(
+    alice: User, bob: User, acme: Workspace
+) -> None:
+    """The owner's visit keeps the controls table; the viewer's visit is answered from it (no
+    query for the controls) inside a layout of their own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    adopt(acme, alice)
+    signed_in(alice).get("/controls/")
+    viewer = signed_in(bob)
+    with CaptureQueriesContext(connection) as captured:
+        page = viewer.get("/controls/").content.decode()
+    assert not [q for q in captured.captured_queries if "controls_control" in q["sql"]]
+    assert "bob" in page and "alice" not in page.split("<main")[0]

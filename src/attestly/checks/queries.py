@@ -20,7 +20,13 @@ from attestly.checks.models import CheckException, CheckResult, CheckRollup, Rol
 from attestly.checks.registry import get_registry
 from attestly.checks.sources import EvidenceSource, LedgerSource
 from attestly.checks.types import STATUS_RANK, Context, Status
+from attestly.core import datacache
 from attestly.core.models import Workspace
+
+# What a workspace's checks and results show depends on, for kept pages and API answers
+# (attestly.core.datacache): its results, exceptions and mappings, which check runs, imports
+# and collection runs write.
+LIST_DEPENDS_ON: datacache.Depends = ("checks", datacache.RUNS)
 
 
 def effective_status(status: str, excepted_now: bool) -> str:

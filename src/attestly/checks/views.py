@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from attestly.checks.models import CheckResult
 from attestly.checks.queries import (
+    LIST_DEPENDS_ON,
     StatusCounts,
     check_history,
     counts_by_check,
@@ -22,19 +23,21 @@ from attestly.checks.queries import (
 from attestly.checks.registry import get_registry
 from attestly.web.access import requires
 from attestly.web.fragments import cached_fragment
-from attestly.web.pagecache import cached_page
 
 
 @requires("check.read")
 @login_required
-@cached_page
 def check_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
     # `?status=failing`: only checks with a failing resource now (the dashboard's number).
     status = request.GET.get("status", "")
     # The tables are the workspace's data alone: kept while it is unchanged (web.fragments).
     tables = cached_fragment(
-        request, workspace, "checks/_check_tables.html", lambda: _tables(workspace, status)
+        request,
+        workspace,
+        "checks/_check_tables.html",
+        lambda: _tables(workspace, status),
+        on=LIST_DEPENDS_ON,
     )
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse(tables)

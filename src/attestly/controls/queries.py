@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from attestly.controls.models import Control, ControlMapping
+from attestly.core import datacache
 from attestly.frameworks.models import Criterion, LibraryControl, LibraryControlMapping
-from attestly.frameworks.queries import CachedCriterionIterable
+from attestly.frameworks.queries import CachedCriterionIterable, criteria_by_id
+
+# What a workspace's list of controls shows depends on, for kept pages and API answers
+# (attestly.core.datacache): its controls and their mappings, what adopting frameworks adds,
+# owners (memberships) and failing checks (the `checks=failing` filter).
+LIST_DEPENDS_ON: datacache.Depends = ("controls", "readiness", "core", "checks", datacache.RUNS)
 
 
 def _mappings(model: Any) -> Prefetch[Any]:
@@ -22,13 +28,39 @@ def _mappings(model: Any) -> Prefetch[Any]:
     return Prefetch("mappings", queryset=queryset)
 
 
-def list_controls() -> QuerySet[Control]:
-    """Controls with workspace, owner, template and mapped criteria in four queries."""
-    return (
-        Control.objects.select_related("workspace", "owner", "library_control")
-        .prefetch_related(_mappings(ControlMapping))
-        .order_by("workspace__slug", "ref")
-    )
+def list_controls(mappings: bool = True) -> QuerySet[Control]:
+    """Controls with workspace, owner, template and (unless `mappings` is False: lists attach
+    theirs to the page they show, see `attach_mappings`) mapped criteria, in four queries."""
+    controls = Control.objects.select_related("workspace", "owner", "library_control")
+    if mappings:
+        controls = controls.prefetch_related(_mappings(ControlMapping))
+    return controls.order_by("workspace__slug", "ref")
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """One criterion a control meets, as lists show it: no model instance per mapping."""
+
+    criterion: Criterion
+    relationship: str
+
+
+def attach_mappings(controls: Sequence[Control]) -> None:
+    """Set `control.mapped` (Mapped, by framework and position) on each control, read in one
+    query of plain values with the criteria from the process's catalog cache: a page of 50
+    controls holds ~500 mappings, and building a model instance for each was most of the cost
+    of listing controls."""
+    criteria = criteria_by_id()
+    found: dict[int, list[Mapped]] = defaultdict(list)
+    rows = ControlMapping.objects.filter(control_id__in=[c.pk for c in controls]).order_by()
+    for control_id, criterion_id, relationship in rows.values_list(
+        "control_id", "criterion_id", "relationship"
+    ):
+        found[control_id].append(Mapped(criteria[criterion_id], relationship))
+    for control in controls:
+        mapped = found.get(control.pk, [])
+        mapped.sort(key=lambda m: (m.criterion.framework.slug, m.criterion.position))
+        control.mapped = mapped  # type: ignore[attr-defined]
 
 
 def list_library_controls() -> QuerySet[LibraryControl]:

@@ -21,6 +21,8 @@ from attestly.api.workspaces import acting_user
 from attestly.controls.actions import do_add_library_control, do_update_control
 from attestly.controls.models import Control, ImplementationStatus
 from attestly.controls.queries import (
+    LIST_DEPENDS_ON,
+    attach_mappings,
     crosswalk,
     list_controls,
     list_library_controls,
@@ -31,7 +33,6 @@ from attestly.core.scoping import can_edit_workspace
 from attestly.frameworks.models import Category, Criterion, Framework, LibraryControl
 from attestly.web.access import requires
 from attestly.web.fragments import cached_fragment
-from attestly.web.pagecache import cached_page
 
 
 def _workspace(request: HttpRequest) -> Workspace | None:
@@ -153,21 +154,16 @@ def library_add(request: HttpRequest, ref: str) -> HttpResponse:
 
 @requires("control.read")
 @login_required
-@cached_page
 def control_list(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
     params = {
         k: request.GET.get(k, "").strip()
         for k in ("framework", "criterion", "category", "status", "owner", "checks", "q")
     }
-    controls = list_controls().none()
-    members: list[Membership] = []
+    controls = list_controls(mappings=False).none()
     if workspace is not None:
-        controls = list_controls().filter(workspace=workspace, retired_at__isnull=True)
-        members = list(
-            Membership.objects.filter(workspace=workspace)
-            .select_related("user")
-            .order_by("user__username")
+        controls = list_controls(mappings=False).filter(
+            workspace=workspace, retired_at__isnull=True
         )
     if params["framework"]:
         controls = controls.filter(mappings__criterion__framework__slug=params["framework"])
@@ -190,27 +186,32 @@ def control_list(request: HttpRequest) -> HttpResponse:
 
     def table_context() -> dict[str, Any]:
         page = _page(request, controls.distinct())
-        rows = [(c, maps_by_framework(c.mappings.all())) for c in page]
+        shown = list(page)
+        attach_mappings(shown)
+        rows = [(c, maps_by_framework(c.mapped)) for c in shown]
         return {"page": page, "page_query": _page_query(request), "rows": rows}
 
     # The table is the workspace's data alone: kept while it is unchanged (web.fragments).
-    table = cached_fragment(request, workspace, "controls/_control_table.html", table_context)
+    table = cached_fragment(
+        request, workspace, "controls/_control_table.html", table_context, on=LIST_DEPENDS_ON
+    )
     if _is_htmx(request):
         return HttpResponse(table)
+
+    def filters_context() -> dict[str, Any]:
+        members = Membership.objects.filter(workspace=workspace).select_related("user")
+        return {
+            "params": params,
+            "members": list(members.order_by("user__username")),
+            "statuses": ImplementationStatus.choices,
+            **_filter_options(),
+        }
+
+    # The filters are the catalog and the workspace's members (the owner choice).
     filters = cached_fragment(
-        request,
-        workspace,
-        "controls/_filters.html",
-        lambda: {"params": params, **_filter_options()},
+        request, workspace, "controls/_list_filters.html", filters_context, on=("core",)
     )
-    context = {
-        "table": table,
-        "filters": filters,
-        "params": params,
-        "members": members,
-        "statuses": ImplementationStatus.choices,
-    }
-    return render(request, "controls/list.html", context)
+    return render(request, "controls/list.html", {"table": table, "filters": filters})
 
 
 def _control_or_404(request: HttpRequest, ref: str) -> Control:

@@ -97,8 +97,15 @@ def record(
     }
     digest = entry_hash(**fields)
     entry = AuditEntry.objects.create(workspace=workspace, actor=actor, hash=digest, **fields)
-    AuditChainHead.objects.filter(chain=chain).update(seq=entry.seq, hash=digest)
+    domains = {**(head.domains or {}), domain_of(fields["object_type"]): entry.seq}
+    AuditChainHead.objects.filter(chain=chain).update(seq=entry.seq, hash=digest, domains=domains)
     return entry
+
+
+def domain_of(object_type: str) -> str:
+    """The part of Attestly an entry is about: its object type's app label ("controls" for
+    "controls.control"); "core" when it has none."""
+    return object_type.partition(".")[0] or "core"
 
 
 def _jsonable(value: Any) -> Any:

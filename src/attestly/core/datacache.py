@@ -1,21 +1,31 @@
 """A small in-process cache of what depends only on workspaces' data, keyed on their version.
 
 Every write in Attestly goes through an action that appends to the workspace's audit chain in
-the same transaction, so the chain head's `seq` is the workspace's data version: one
-primary-key read tells whether anything changed. Two kinds of change are not audited and are
-added to the version: collection runs (their status moves while they run) and readiness
-snapshots (taken by the scheduler). A short time to live bounds the rest: figures that move
-with the clock alone (stale evidence) and writes made outside the actions.
+the same transaction, and the chain's head keeps, besides its `seq`, the seq of its newest
+entry for each domain (the app label of the entry's object type: "controls", "evidence",
+"checks", ...). So one primary-key read tells what changed, and where. Two kinds of change
+are not audited and have versions of their own: collection runs (their status moves while
+they run; RUNS) and readiness snapshots (taken by the scheduler; SNAPSHOTS). A short time to
+live bounds the rest: figures that move with the clock alone (stale evidence) and writes made
+outside the actions.
 
-Keys always carry the workspace ids the value was computed for and their versions; callers add
-whatever else the value depends on (the user, the query string). Nothing holding a CSRF token, a
-username or role-dependent links is stored here: the dashboard stores its computed figures, the
-API the data of list responses. `DATA_CACHE_SECONDS = 0` turns the cache off (the test suite
-does, since its factories write without the audit log; the cache's own tests turn it on).
+Each kept value says what it depends on (`on`): some domains, RUNS, SNAPSHOTS, or EVERYTHING
+(any audited write). A control edited moves "controls" and so renews the controls list and
+the dashboard, while the evidence list stays kept. The installation chain (users, the
+catalog) is part of every key.
+
+Keys carry the workspace ids the value was computed for and their versions; callers add
+whatever else the value depends on (the query string). Nothing kept here may hold a CSRF
+token, a user's name or anything that depends on who asks beyond which workspaces they may
+read: every reader of a workspace gets the same value. `DATA_CACHE_SECONDS = 0` turns the
+cache off (the test suite does, since its factories write without the audit log; the cache's
+own tests turn it on).
 """
 
 from __future__ import annotations
 
+import json
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -26,10 +36,19 @@ from django.conf import settings
 
 T = TypeVar("T")
 
-MAX_ENTRIES = 256
+EVERYTHING = "*"  # any audited write in the workspace
+RUNS = "runs"  # the newest collection run (started, finished)
+SNAPSHOTS = "snapshots"  # the newest readiness snapshot
+Depends = tuple[str, ...]
+
+# What the cache may hold, per process: the sum of its values' sizes (bytes for rendered
+# pages and API answers, an estimate for other values), oldest used dropped first.
+MAX_BYTES = 64 * 1024 * 1024
+OTHER_VALUE_BYTES = 64 * 1024
 
 _lock = threading.Lock()
-_entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+_entries: OrderedDict[Hashable, tuple[float, Any, int]] = OrderedDict()
+_size = 0
 
 
 def ttl() -> float:
@@ -37,8 +56,10 @@ def ttl() -> float:
 
 
 def clear() -> None:
+    global _size
     with _lock:
         _entries.clear()
+        _size = 0
 
 
 _request_versions = threading.local()
@@ -55,11 +76,32 @@ def forget_versions() -> None:
     _request_versions.found = None
 
 
-def data_versions(workspace_ids: Iterable[int]) -> tuple[Hashable, ...]:
-    """The data version of each workspace (`attestly.core.hotpath.version_columns`): its audit
-    chain's seq, its newest collection run and readiness snapshot, and the installation
-    chain's seq. Read once per request, in the query that reads the request's workspaces, or
-    here in one query of its own."""
+def _parts(version: Any, on: Depends) -> tuple[Any, ...]:
+    """The parts of one workspace's version (`attestly.core.hotpath.version_columns`) that a
+    value depending on `on` must be keyed on."""
+    if version is None:
+        return (None,)
+    chain, domains, run, snapshot, installation = version
+    parts: list[Any] = [installation]
+    seqs: dict[str, Any] | None = None
+    for name in on:
+        if name == EVERYTHING:
+            parts.append(chain)
+        elif name == RUNS:
+            parts.append(run)
+        elif name == SNAPSHOTS:
+            parts.append(snapshot)
+        else:
+            if seqs is None:
+                seqs = json.loads(domains) if domains else {}
+            parts.append(seqs.get(name))
+    return tuple(parts)
+
+
+def data_versions(workspace_ids: Iterable[int], on: Depends = (EVERYTHING,)) -> tuple[Any, ...]:
+    """The data version of each workspace, as far as a value depending on `on` is concerned.
+    Read once per request, in the query that reads the request's workspaces, or here in one
+    query of its own."""
     from attestly.core import hotpath
 
     ids = sorted(set(workspace_ids))
@@ -68,17 +110,17 @@ def data_versions(workspace_ids: Iterable[int]) -> tuple[Hashable, ...]:
     found: dict[int, Any] | None = getattr(_request_versions, "found", None)
     if found is None or any(pk not in found for pk in ids):
         found = hotpath.versions(ids)
-    return (tuple(ids), tuple(found.get(pk) for pk in ids))
+    return (tuple(ids), tuple(_parts(found.get(pk), on) for pk in ids), on)
 
 
 MISSING: Any = object()
 
 
-def versioned(key: Hashable, workspace_ids: Iterable[int]) -> Hashable:
-    """`key` with the workspaces' current data versions: read the versions once, before
-    computing, so a write that lands meanwhile makes the stored value unreachable rather than
-    stale."""
-    return (key, data_versions(workspace_ids))
+def versioned(key: Hashable, workspace_ids: Iterable[int], on: Depends) -> Hashable:
+    """`key` with the workspaces' current data versions for what it depends `on`: read the
+    versions once, before computing, so a write that lands meanwhile makes the stored value
+    unreachable rather than stale."""
+    return (key, data_versions(workspace_ids, on))
 
 
 def lookup(full_key: Hashable) -> Any:
@@ -92,27 +134,41 @@ def lookup(full_key: Hashable) -> Any:
         return hit[1]
 
 
+def _size_of(value: Any) -> int:
+    content = getattr(value, "content", value)
+    if isinstance(content, bytes | str):
+        return sys.getsizeof(content)
+    return OTHER_VALUE_BYTES
+
+
 def store(full_key: Hashable, value: Any) -> None:
     """Keep `value` under a `versioned` key for the time to live (no-op when it is 0)."""
+    global _size
     seconds = ttl()
     if seconds <= 0:
         return
+    size = _size_of(value)
     with _lock:
-        _entries[full_key] = (time.monotonic() + seconds, value)
-        _entries.move_to_end(full_key)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+        old = _entries.pop(full_key, None)
+        if old is not None:
+            _size -= old[2]
+        _entries[full_key] = (time.monotonic() + seconds, value, size)
+        _size += size
+        while _size > MAX_BYTES and len(_entries) > 1:
+            _key, (_expires, _value, dropped) = _entries.popitem(last=False)
+            _size -= dropped
 
 
-def cached(key: Hashable, workspace_ids: Iterable[int], compute: Callable[[], T]) -> T:
+def cached(key: Hashable, workspace_ids: Iterable[int], compute: Callable[[], T], on: Depends) -> T:
     """`compute()`, or its value from the last call with the same key while the workspaces'
-    data versions are unchanged and it is younger than the time to live.
+    data versions (for what it depends `on`) are unchanged and it is younger than the time to
+    live.
 
     The value is shared between requests: callers must not change it.
     """
     if ttl() <= 0:
         return compute()
-    full_key = versioned(key, workspace_ids)
+    full_key = versioned(key, workspace_ids, on)
     value = lookup(full_key)
     if value is MISSING:
         value = compute()

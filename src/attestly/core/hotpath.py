@@ -35,9 +35,10 @@ def one(model: type[M], field: str, value: Any) -> M | None:
     return rows[0] if rows else None
 
 
-Version = tuple[str | None, str | None, str | None, str | None]
+Version = tuple[str | None, str | None, str | None, str | None, str | None]
 VERSION_NAMES = (
     "attestly_v_chain",
+    "attestly_v_domains",
     "attestly_v_run",
     "attestly_v_snapshot",
     "attestly_v_installation",
@@ -45,31 +46,32 @@ VERSION_NAMES = (
 
 
 def version_columns(workspace_id: str) -> str:
-    """Four text columns that make up a workspace's data version (`attestly.core.datacache`):
-    its audit chain's seq, its newest collection run (id, status, finished), its newest
-    readiness snapshot (id, score), and the installation chain's seq. `workspace_id` is the SQL
-    expression of the workspace's id. Everything is cast to text: values are compared, never
-    parsed. Each newest row is found by the (workspace, id) indexes."""
+    """Five text columns that make up a workspace's data version (`attestly.core.datacache`):
+    its audit chain's seq, the seq of its newest entry per domain (JSON), its newest
+    collection run (id, status, finished), its newest readiness snapshot (id, score), and the
+    installation chain's seq. `workspace_id` is the SQL expression of the workspace's id.
+    Everything is cast to text: values are compared, never parsed (but the domains). Each
+    newest row is found by the (workspace, id) indexes."""
     from attestly.core.audit import INSTALLATION_CHAIN
     from attestly.core.models import AuditChainHead
     from attestly.integrations.models import CollectionRun
     from attestly.readiness.models import ReadinessSnapshot
 
     heads, runs, snapshots = (_table(m) for m in (AuditChainHead, CollectionRun, ReadinessSnapshot))
+    head = f"FROM {heads} h WHERE h.chain = 'workspace:' || CAST({workspace_id} AS VARCHAR(20))"
     # Names from the models and constants; no value from outside.
     return (
-        f"(SELECT CAST(h.seq AS VARCHAR(20)) FROM {heads} h "  # noqa: S608
-        f"WHERE h.chain = 'workspace:' || CAST({workspace_id} AS VARCHAR(20))) "
-        f"AS {VERSION_NAMES[0]}, "
+        f"(SELECT CAST(h.seq AS VARCHAR(20)) {head}) AS {VERSION_NAMES[0]}, "  # noqa: S608
+        f"(SELECT CAST(h.domains AS TEXT) {head}) AS {VERSION_NAMES[1]}, "
         "(SELECT CAST(r.id AS VARCHAR(20)) || ':' || r.status || ':' "
         f"|| COALESCE(CAST(r.finished_at AS VARCHAR(40)), '') FROM {runs} r "
         f"WHERE r.workspace_id = {workspace_id} ORDER BY r.id DESC LIMIT 1) "
-        f"AS {VERSION_NAMES[1]}, "
+        f"AS {VERSION_NAMES[2]}, "
         "(SELECT CAST(s.id AS VARCHAR(20)) || ':' || CAST(s.score AS VARCHAR(40)) "
         f"FROM {snapshots} s WHERE s.workspace_id = {workspace_id} ORDER BY s.id DESC LIMIT 1) "
-        f"AS {VERSION_NAMES[2]}, "
+        f"AS {VERSION_NAMES[3]}, "
         f"(SELECT CAST(h.seq AS VARCHAR(20)) FROM {heads} h "
-        f"WHERE h.chain = '{INSTALLATION_CHAIN}') AS {VERSION_NAMES[3]}"
+        f"WHERE h.chain = '{INSTALLATION_CHAIN}') AS {VERSION_NAMES[4]}"
     )
 
 
@@ -86,7 +88,7 @@ def versions(workspace_ids: list[int]) -> dict[int, Version]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, workspace_ids)
-        return {int(row[0]): (row[1], row[2], row[3], row[4]) for row in cursor.fetchall()}
+        return {int(row[0]): tuple(row[1:6]) for row in cursor.fetchall()}
 
 
 def workspaces_with_roles(user_id: int) -> list[tuple[Any, str, Version]]:
@@ -122,5 +124,5 @@ def memberships(user_id: int) -> tuple[dict[int, str], dict[int, Version]]:
         cursor.execute(sql, [user_id])
         rows = cursor.fetchall()
     roles = {int(row[0]): str(row[1]) for row in rows}
-    found: dict[int, Version] = {int(row[0]): (row[2], row[3], row[4], row[5]) for row in rows}
+    found: dict[int, Version] = {int(row[0]): tuple(row[2:7]) for row in rows}
     return roles, found

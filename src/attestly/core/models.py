@@ -121,6 +121,10 @@ class AuditChainHead(models.Model):
     chain = models.CharField(max_length=40, primary_key=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    # {domain: seq of the chain's newest entry about it}; the domain is the app label of the
+    # entry's object type ("controls", "evidence", ...). Kept caches read it to tell which
+    # parts of a workspace changed (attestly.core.datacache); it is not part of any hash.
+    domains = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"{self.chain} at #{self.seq}"

@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 
 from attestly.accounts.forms import WorkspaceSettingsForm
+from attestly.core import datacache
 from attestly.core.actions import do_rename_workspace, do_set_workspace_mfa
 from attestly.core.models import AuditEntry, Workspace
 from attestly.web.access import requires
 from attestly.web.fragments import cached_fragment
-from attestly.web.pagecache import cached_page
 
 AUDIT_PAGE_SIZE = 50
 
@@ -56,7 +56,6 @@ def _date(value: str) -> dt.date | None:
 
 
 @requires("audit.read")
-@cached_page
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The current workspace's chain, newest first; filters by actor, action and dates."""
     workspace: Workspace = request.workspace  # type: ignore[attr-defined]
@@ -80,7 +79,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         return {"page": page, "query": query}
 
     # The rows are the workspace's chain alone: kept while it is unchanged (web.fragments).
-    rows = cached_fragment(request, workspace, "core/_audit_rows.html", rows_context)
+    rows = cached_fragment(
+        request, workspace, "core/_audit_rows.html", rows_context, on=(datacache.EVERYTHING,)
+    )
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse(rows)
     return render(request, "core/audit_log.html", {"rows": rows, "filters": filters})

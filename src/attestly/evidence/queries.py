@@ -7,9 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from attestly.core import datacache
 from attestly.core.models import Membership, Role, Workspace
 from attestly.core.scoping import request_workspace_ids
 from attestly.evidence.models import EvidenceItem
+
+# What a workspace's evidence list shows depends on, for kept pages and API answers
+# (attestly.core.datacache): its ledger, which uploads, imports and collection runs add to.
+LIST_DEPENDS_ON: datacache.Depends = ("evidence", datacache.RUNS)
 
 # Employees upload manual evidence for controls they own; viewers and auditors only read.
 UPLOADERS = (Role.OWNER, Role.ADMIN, Role.EDITOR, Role.EMPLOYEE)

@@ -18,20 +18,18 @@ from attestly.evidence.actions import do_upload_evidence
 from attestly.evidence.forms import EvidenceUploadForm
 from attestly.evidence.hashing import GENESIS
 from attestly.evidence.models import EvidenceItem, Source
-from attestly.evidence.queries import can_upload
+from attestly.evidence.queries import LIST_DEPENDS_ON, can_upload
 from attestly.evidence.uploads import UploadRejected
 from attestly.evidence.utils import download_response, spool_uploads_to_disk
 from attestly.evidence.verify import badges_for, item_badge
 from attestly.web.access import requires
 from attestly.web.fragments import cached_fragment
-from attestly.web.pagecache import cached_page
 
 PAGE_SIZE = 50
 
 
 @requires("evidence.read")
 @login_required
-@cached_page
 def evidence_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
     kind = request.GET.get("kind", "").strip()[:100]
@@ -45,6 +43,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
             ("evidence-kinds", workspace.pk),
             [workspace.pk],
             lambda: list(every_kind.values_list("kind", flat=True).distinct()[:200]),
+            on=LIST_DEPENDS_ON,
         )
 
     def table_context() -> dict[str, Any]:
@@ -69,7 +68,9 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         return {"rows": rows, "page": page, "kind": kind, "source": source, "query": query}
 
     # The table is the workspace's data alone: kept while it is unchanged (web.fragments).
-    table = cached_fragment(request, workspace, "evidence/_items_table.html", table_context)
+    table = cached_fragment(
+        request, workspace, "evidence/_items_table.html", table_context, on=LIST_DEPENDS_ON
+    )
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse(table)
     context = {

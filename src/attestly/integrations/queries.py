@@ -8,9 +8,14 @@ from django.db.models import QuerySet
 
 from attestly.checks.registry import CheckRegistry
 from attestly.checks.registry import get_registry as get_check_registry
+from attestly.core import datacache
 from attestly.integrations.base import Integration
 from attestly.integrations.collection import checks_for
 from attestly.integrations.models import Connection, RunStatus
+
+# What a workspace's connections and runs show depends on, for kept pages and API answers
+# (attestly.core.datacache): its connections, their runs and what those runs judged.
+LIST_DEPENDS_ON: datacache.Depends = ("integrations", "checks", datacache.RUNS)
 
 # A connection is in error when its last run failed, wholly or in part.
 ERROR_STATUSES = (RunStatus.FAILED.value, RunStatus.PARTIAL.value)

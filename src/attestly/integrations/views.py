@@ -3,6 +3,8 @@ counts, errors, next run, its checks with failing resources) and its HTMX test b
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,11 +24,15 @@ from attestly.integrations.actions import (
 from attestly.integrations.collection import checks_for
 from attestly.integrations.forms import connection_form
 from attestly.integrations.models import Connection, RunStatus
-from attestly.integrations.queries import CONNECTION_STATES, filter_connection_state
+from attestly.integrations.queries import (
+    CONNECTION_STATES,
+    LIST_DEPENDS_ON,
+    filter_connection_state,
+)
 from attestly.integrations.registry import get_registry
 from attestly.integrations.tasks import test_connection
 from attestly.web.access import requires
-from attestly.web.pagecache import cached_page
+from attestly.web.fragments import cached_fragment
 
 WRITERS = (Role.OWNER, Role.ADMIN, Role.EDITOR)
 
@@ -41,25 +47,34 @@ def _may_write(request: HttpRequest, workspace_id: int) -> bool:
 
 @requires("integration.read")
 @login_required
-@cached_page
 def integration_list(request: HttpRequest) -> HttpResponse:
     workspace = getattr(request, "workspace", None)
-    checks = get_check_registry()
-    rows = [(i, len(checks_for(i, checks))) for i in get_registry()]
     state = request.GET.get("state", "")
-    connections = (
-        filter_connection_state(Connection.objects.in_workspace(workspace), state).order_by("name")
-        if workspace
-        else []
+
+    def connections() -> dict[str, Any]:
+        if workspace is None:
+            return {"connections": [], "state": state}
+        found = filter_connection_state(Connection.objects.in_workspace(workspace), state)
+        return {"connections": found.order_by("name"), "state": state}
+
+    def catalogue() -> dict[str, Any]:
+        checks = get_check_registry()
+        return {"rows": [(i, len(checks_for(i, checks))) for i in get_registry()]}
+
+    # Both are the workspace's data (or the installation's) alone (web.fragments).
+    table = cached_fragment(
+        request, workspace, "integrations/_connection_table.html", connections, on=LIST_DEPENDS_ON
     )
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponse(table)
     context = {
-        "rows": rows,
-        "connections": connections,
+        "table": table,
+        "catalogue": cached_fragment(
+            request, workspace, "integrations/_catalogue.html", catalogue, on=()
+        ),
         "state": state,
         "states": CONNECTION_STATES,
     }
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "integrations/_connection_table.html", context)
     return render(request, "integrations/integration_list.html", context)
 
 

@@ -25,6 +25,12 @@ from attestly.readiness.queries import compute_readiness, list_adoptions, score_
 from attestly.readiness.views import CHART_H, CHART_W, HISTORY_DAYS, chart_points, heat_rows
 
 TOP_CHECKS = 5
+# The dashboard shows a little of everything in the workspace.
+DASHBOARD_DEPENDS_ON: datacache.Depends = (
+    datacache.EVERYTHING,
+    datacache.RUNS,
+    datacache.SNAPSHOTS,
+)
 
 
 def dashboard_context(workspace: Workspace) -> dict[str, Any]:
@@ -35,7 +41,12 @@ def dashboard_context(workspace: Workspace) -> dict[str, Any]:
     (`attestly.core.datacache`). The caller gets its own dict; the values in it are shared.
     """
     return dict(
-        datacache.cached(("dashboard", workspace.pk), [workspace.pk], lambda: _fresh(workspace))
+        datacache.cached(
+            ("dashboard", workspace.pk),
+            [workspace.pk],
+            lambda: _fresh(workspace),
+            on=DASHBOARD_DEPENDS_ON,
+        )
     )
 
 

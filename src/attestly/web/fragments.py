@@ -1,9 +1,13 @@
-"""Rendered page fragments that depend only on a workspace's data, cached on its version.
+"""Rendered page bodies that depend only on a workspace's data, kept on its version.
 
-Only fragments with no CSRF token, no signed-in user's name and no link that depends on the
-viewer's role go through here (the tables of the list pages); the key still carries the
-viewer's role, the workspace and the full path with its query string, so a fragment is never
-served to another workspace or another role (`attestly.core.datacache`).
+A page is its layout (the viewer's name, their workspaces, the links their role allows, the
+CSRF token), rendered on every request, around a body that shows the workspace's data and
+nothing about who looks at it. The body is kept per workspace, full path (its query string
+selects what it shows) and the version of what it depends `on` (`attestly.core.datacache`),
+and shared by everyone who may read the page: by the time a view asks for it, the middleware
+has already decided that the viewer may. A body is rendered without the request, so the
+user, their role and the CSRF token are not even in its context; `tests/web/test_fragments.py`
+checks that no template rendered here asks for them.
 """
 
 from __future__ import annotations
@@ -23,17 +27,14 @@ def cached_fragment(
     workspace: Any,
     template: str,
     context: Callable[[], dict[str, Any]],
+    on: datacache.Depends,
 ) -> SafeString:
-    """`template` rendered with `context()` (computed only on a miss), kept per workspace data
-    version, role and full path."""
+    """`template` rendered with `context()` (computed only on a miss), kept per workspace,
+    full path and the version of what it depends `on`."""
     if workspace is None:
         return mark_safe(render_to_string(template, context()))  # noqa: S308  # rendered HTML
-    role = getattr(request, "workspace_role", None)
-    if role is None:  # pages open to any signed-in user (the dashboard) are not role-checked
-        from attestly.web.access import request_role
-
-        role = request_role(request, workspace)
-        request.workspace_role = role  # type: ignore[attr-defined]  # the layout reuses it
-    key = ("fragment", template, workspace.pk, role, request.get_full_path())
-    html = datacache.cached(key, [workspace.pk], lambda: render_to_string(template, context()))
+    key = ("fragment", template, workspace.pk, request.get_full_path())
+    html = datacache.cached(
+        key, [workspace.pk], lambda: render_to_string(template, context()), on=on
+    )
     return mark_safe(html)  # noqa: S308  # rendered by the template engine, escaped there

@@ -20,13 +20,11 @@ from attestly.frameworks.models import (
 from attestly.frameworks.queries import list_criteria, list_frameworks
 from attestly.web.access import account_page, public, requires
 from attestly.web.context import layout
-from attestly.web.dashboard import dashboard_context
+from attestly.web.dashboard import DASHBOARD_DEPENDS_ON, dashboard_context
 from attestly.web.fragments import cached_fragment
-from attestly.web.pagecache import cached_page
 
 
 @account_page
-@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard for those who may read controls; employees go to their account page."""
     if getattr(request, "workspace", None) is None:
@@ -46,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         workspace,
         "web/_dashboard_body.html",
         lambda: {"workspace": workspace, **(dashboard_context(workspace) if workspace else {})},
+        on=DASHBOARD_DEPENDS_ON,
     )
     return render(request, "web/dashboard.html", {"workspace": workspace, "body": body})
 

@@ -38,7 +38,7 @@ from attestly.checks.api.serializers import (
     check_data,
 )
 from attestly.checks.models import CheckException, CheckMapping, CheckResult, RollupLevel
-from attestly.checks.queries import period_summary, replay
+from attestly.checks.queries import LIST_DEPENDS_ON, period_summary, replay
 from attestly.checks.registry import get_registry
 from attestly.core.models import Membership, Role, Workspace
 from attestly.core.scoping import request_workspace_ids
@@ -103,7 +103,7 @@ class CheckResultFilter(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["workspace", "check", "status", "resource", "current"]
 
 
-@cached_list
+@cached_list(on=LIST_DEPENDS_ON)
 class CheckResultViewSet(viewsets.ReadOnlyModelViewSet[CheckResult]):
     """Results as intervals of unchanged status. `?current=true` for the latest only."""
 

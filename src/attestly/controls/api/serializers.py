@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from attestly.controls.models import Control, ControlMapping, ImplementationStatus
@@ -57,7 +58,7 @@ class ControlSerializer(serializers.ModelSerializer[Control]):
     workspace = serializers.CharField(source="workspace.slug", read_only=True)
     owner = serializers.SerializerMethodField()
     library_control = serializers.SerializerMethodField()
-    mappings = MappingSerializer(many=True, read_only=True)
+    mappings = serializers.SerializerMethodField()
 
     class Meta:
         model = Control
@@ -84,6 +85,15 @@ class ControlSerializer(serializers.ModelSerializer[Control]):
 
     def get_owner(self, control: Control) -> str | None:
         return control.owner.get_username() if control.owner else None
+
+    @extend_schema_field(MappingSerializer(many=True))
+    def get_mappings(self, control: Control) -> list[dict[str, Any]]:
+        # Lists attach plain mappings to the page (controls.queries.attach_mappings); one
+        # control read on its own has them prefetched.
+        mapped = getattr(control, "mapped", None)
+        items = mapped if mapped is not None else control.mappings.all()
+        to_dict = MappingSerializer().to_representation
+        return [to_dict(m) for m in items]
 
     def get_library_control(self, control: Control) -> str | None:
         return control.library_control.ref if control.library_control else None

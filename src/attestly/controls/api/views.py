@@ -28,7 +28,13 @@ from attestly.controls.api.serializers import (
     LibraryMappingSerializer,
 )
 from attestly.controls.models import Control, ControlMapping, ImplementationStatus
-from attestly.controls.queries import crosswalk, list_controls, list_library_controls
+from attestly.controls.queries import (
+    LIST_DEPENDS_ON,
+    attach_mappings,
+    crosswalk,
+    list_controls,
+    list_library_controls,
+)
 from attestly.core.models import Membership, Workspace
 from attestly.core.scoping import request_workspace_ids
 from attestly.frameworks.models import Criterion, LibraryControl, LibraryControlMapping
@@ -126,7 +132,7 @@ class ControlFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stubs
         return qs.filter(wanted)
 
 
-@cached_list
+@cached_list(on=LIST_DEPENDS_ON)
 class ControlViewSet(viewsets.ModelViewSet[Control]):
     """Controls of the caller's workspaces. DELETE retires a control (it keeps its history)."""
 
@@ -137,10 +143,19 @@ class ControlViewSet(viewsets.ModelViewSet[Control]):
     filterset_class = ControlFilter
 
     def get_queryset(self) -> QuerySet[Control]:
-        qs = list_controls().filter(workspace__in=request_workspace_ids(self.request))
+        # A list attaches plain mappings to the page it shows (paginate_queryset).
+        qs = list_controls(mappings=self.action != "list").filter(
+            workspace__in=request_workspace_ids(self.request)
+        )
         if self.action == "list" and "retired" not in self.request.query_params:
             qs = qs.filter(retired_at__isnull=True)
         return qs
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_mappings(page)
+        return page
 
     def _fresh(self, control: Control) -> dict[str, Any]:
         return dict(ControlSerializer(list_controls().get(pk=control.pk)).data)

@@ -7,6 +7,7 @@ from rest_framework import viewsets
 
 from attestly.api.caching import cached_list
 from attestly.api.permissions import DEFAULT_PERMISSIONS
+from attestly.core import datacache
 from attestly.core.api.serializers import AuditEntrySerializer, WorkspaceSerializer
 from attestly.core.models import AuditEntry, Membership, Workspace
 from attestly.core.scoping import request_workspace_ids
@@ -36,7 +37,7 @@ class WorkspaceViewSet(viewsets.ReadOnlyModelViewSet[Workspace]):
         return context
 
 
-@cached_list
+@cached_list(on=(datacache.EVERYTHING,))
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet[AuditEntry]):
     """Audit entries of the workspaces where the caller may read the audit log."""
 

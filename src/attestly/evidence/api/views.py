@@ -32,7 +32,7 @@ from attestly.evidence.api.serializers import (
     EvidenceUploadSerializer,
 )
 from attestly.evidence.models import EvidenceItem
-from attestly.evidence.queries import can_upload, list_items_for_request
+from attestly.evidence.queries import LIST_DEPENDS_ON, can_upload, list_items_for_request
 from attestly.evidence.uploads import UploadRejected
 from attestly.evidence.utils import download_response, spool_uploads_to_disk
 from attestly.evidence.verify import badges_for
@@ -67,7 +67,7 @@ class EvidenceFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped
         return qs.filter(stale) if value in ("true", "1") else qs.exclude(stale)
 
 
-@cached_list
+@cached_list(on=LIST_DEPENDS_ON)
 class EvidenceViewSet(viewsets.ReadOnlyModelViewSet[EvidenceItem]):
     """Evidence items: immutable, hashed and chained. POST a multipart file to upload one."""
 

@@ -39,6 +39,7 @@ from attestly.integrations.api.serializers import (
 from attestly.integrations.models import CollectionRun, Connection
 from attestly.integrations.queries import (
     CONNECTION_STATES,
+    LIST_DEPENDS_ON,
     filter_connection_state,
     integration_data,
 )
@@ -81,7 +82,7 @@ class ConnectionFilter(django_filters.FilterSet):  # type: ignore[misc]
         return filter_connection_state(qs, value)
 
 
-@cached_list
+@cached_list(on=LIST_DEPENDS_ON)
 class ConnectionViewSet(viewsets.ModelViewSet[Connection]):
     """Connections. POST takes `workspace_slug`, `integration`, `name`, `config` (secret
     fields included), `schedule`; PATCH merges `config` (omitted secrets are kept)."""
@@ -180,7 +181,7 @@ class CollectionRunFilter(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["workspace", "connection", "status"]
 
 
-@cached_list
+@cached_list(on=LIST_DEPENDS_ON)
 class CollectionRunViewSet(viewsets.ReadOnlyModelViewSet[CollectionRun]):
     """Collection runs: counts, duration, API calls, results per status, errors per collector."""
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from attestly.api.caching import cached_list
 from attestly.api.permissions import DEFAULT_PERMISSIONS
 from attestly.api.workspaces import acting_user, require_edit, strict_params, visible_workspace
+from attestly.core import datacache
 from attestly.core.scoping import request_workspace_ids
 from attestly.frameworks.models import Criterion, Framework
 from attestly.readiness import actions
@@ -207,7 +208,7 @@ class SnapshotFilter(django_filters.FilterSet):  # type: ignore[misc]  # no stub
         fields = ["workspace", "framework", "since", "until"]
 
 
-@cached_list
+@cached_list(on=("readiness", datacache.SNAPSHOTS))
 class ReadinessHistoryViewSet(viewsets.ReadOnlyModelViewSet[ReadinessSnapshot]):
     """One readiness snapshot per workspace, framework and day, oldest first."""
 
