@@ -293,3 +293,28 @@ def test_mapping_list_does_not_query_per_row(
     assert body["count"] == 20
     with django_assert_max_num_queries(5):
         assert client.get("/api/v1/library-mappings/", {"page_size": 500}).status_code == 200
+
+
+def test_the_fast_control_representation_is_drfs(acme: Workspace, alice: User) -> None:
+    """ControlSerializer builds its dict by hand for speed; it must equal what DRF's own walk
+    over the declared fields gives, for every kind of control, listed or read alone."""
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from attestly.controls.api.serializers import ControlSerializer
+    from attestly.controls.queries import attach_mappings, list_controls
+
+    plain = ControlFactory(workspace=acme)
+    owned = ControlFactory(workspace=acme, owner=alice, evidence=["a", "b"], guidance="g")
+    ControlMappingFactory(control=owned, criterion=criterion("iso27001:A.5.15"))
+    ControlMappingFactory(control=owned, criterion=criterion("soc2:CC6.1"))
+    retired = ControlFactory(workspace=acme, retired_at=timezone.now(), na_reason="n/a")
+    controls = list(list_controls().filter(pk__in=[plain.pk, owned.pk, retired.pk]))
+    listed = list(list_controls(mappings=False).filter(pk__in=[plain.pk, owned.pk, retired.pk]))
+    attach_mappings(listed)
+    for control in [*controls, *listed]:
+        serializer = ControlSerializer(control)
+        fast = serializer.to_representation(control)
+        walked = serializers.ModelSerializer.to_representation(serializer, control)
+        assert fast == dict(walked)
+    assert ControlSerializer(controls[1]).data["mappings"]

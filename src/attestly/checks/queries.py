@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
@@ -22,6 +22,8 @@ from attestly.checks.sources import EvidenceSource, LedgerSource
 from attestly.checks.types import STATUS_RANK, Context, Status
 from attestly.core import datacache
 from attestly.core.models import Workspace
+
+T = TypeVar("T")
 
 # What a workspace's checks and results show depends on, for kept pages and API answers
 # (attestly.core.datacache): its results, exceptions and mappings, which check runs, imports
@@ -133,7 +135,7 @@ def counts_by_check(workspace: Workspace) -> dict[str, StatusCounts]:
     between failing and excepted for the few resources under an exception: the cost follows
     the number of checks and exceptions, not of resources.
     """
-    result: dict[str, StatusCounts] = _once("checks", workspace, lambda: _counts(workspace))
+    result: dict[str, StatusCounts] = _once("checks", workspace, lambda: _kept(workspace, _counts))
     return result
 
 
@@ -144,9 +146,20 @@ def control_check_status(workspace: Workspace) -> dict[str, StatusCounts]:
     is not met; `checks` names the checks behind the counts.
     """
     result: dict[str, StatusCounts] = _once(
-        "controls", workspace, lambda: _control_counts(workspace)
+        "controls", workspace, lambda: _kept(workspace, _control_counts)
     )
     return result
+
+
+def _kept(workspace: Workspace, compute: Callable[[Workspace], T]) -> T:
+    """`compute(workspace)`, kept while the workspace's results are unchanged (a control
+    edited does not move them; the dashboard and the readiness rule read them after it)."""
+    return datacache.cached(
+        ("check-counts", compute.__name__, workspace.pk),
+        [workspace.pk],
+        lambda: compute(workspace),
+        on=LIST_DEPENDS_ON,
+    )
 
 
 def _control_counts(workspace: Workspace) -> dict[str, StatusCounts]:

@@ -85,7 +85,9 @@ def compute_readiness(adoption: FrameworkAdoption) -> Readiness:
             "criterion_id", "reason"
         )
     )
-    controls = list(Control.objects.filter(workspace=workspace))
+    controls = list(
+        Control.objects.filter(workspace=workspace).only("id", "ref", "status", "retired_at")
+    )
     refs = {c.pk: c.ref for c in controls}
     mapped: dict[int, list[str]] = defaultdict(list)
     for criterion_id, control_id in ControlMapping.objects.filter(

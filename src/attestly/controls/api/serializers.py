@@ -98,6 +98,35 @@ class ControlSerializer(serializers.ModelSerializer[Control]):
     def get_library_control(self, control: Control) -> str | None:
         return control.library_control.ref if control.library_control else None
 
+    def to_representation(self, instance: Control) -> dict[str, Any]:
+        # A list serialises a page of controls per request: building the dict directly is
+        # several times faster than DRF's walk over eighteen fields, with the same output
+        # (tests/controls/test_api.py compares the two).
+        when = _DATETIME.to_representation
+        return {
+            "id": instance.pk,
+            "workspace": instance.workspace.slug,
+            "ref": instance.ref,
+            "title": instance.title,
+            "description": instance.description,
+            "family": instance.family,
+            "owner": self.get_owner(instance),
+            "nature": instance.nature,
+            "frequency": instance.frequency,
+            "status": instance.status,
+            "na_reason": instance.na_reason,
+            "evidence": instance.evidence,
+            "guidance": instance.guidance,
+            "library_control": self.get_library_control(instance),
+            "retired_at": when(instance.retired_at) if instance.retired_at else None,
+            "created_at": when(instance.created_at) if instance.created_at else None,
+            "updated_at": when(instance.updated_at) if instance.updated_at else None,
+            "mappings": self.get_mappings(instance),
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
 
 class MappingInputSerializer(serializers.Serializer[Any]):
     criterion = serializers.CharField(help_text="Criterion key, e.g. soc2:CC6.1")
