@@ -27,7 +27,9 @@ from attestly.readiness.scoring import (
     score_framework,
 )
 
-# (workspace, its live controls) -> {control id: signals}. Providers must not write.
+# (workspace, its live controls) -> {control id: signals}. Providers must not write. The
+# controls carry their id, ref, status and retirement only (any other field is one more query
+# per control).
 SignalProvider = Callable[[Workspace, Sequence[Control]], Mapping[int, Sequence[ControlSignal]]]
 _SIGNAL_PROVIDERS: list[SignalProvider] = []
 
