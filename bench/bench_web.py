@@ -627,17 +627,18 @@ def run(args: argparse.Namespace) -> int:
         avg = os.getloadavg()
         print(f"load average after: {avg[0]:.2f} {avg[1]:.2f} {avg[2]:.2f}")
     finally:
+        # The server first: whatever fails below must not leave it running.
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
         if editor is not None:
             editor.stop()
         for client in clients:
             client.close()
         for opened in loads:
             opened.close()
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
         if not args.keep and not args.database_url:
             shutil.rmtree(data_dir, ignore_errors=True)
     ok = not missed
