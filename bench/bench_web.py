@@ -13,13 +13,14 @@ subprocess on that data directory (or PostgreSQL database).
 
 The load is what a team does, not one URL asked hundreds of times: `--clients` clients
 (bench/web/load.py: one asyncio loop on raw keep-alive connections, so the client's own CPU
-stays out of the figures), each signed in with its own session cookie for pages and the demo's
-API token for the API, walk every page and API list with the query variants people use on it
-(second pages, filters) in their own random order, closed loop with no think time; meanwhile
-an editor changes a control through the API every `--write-every` seconds. Each write is
-audited and so moves the workspace's data version: whatever the server keeps for the
-workspace is computed again, as in real use. Figures per endpoint (all its variants), and
-beside each what one request costs alone right after a write, when nothing is kept for it.
+stays out of the figures) are the members of a team (the demo's owner, then admins, editors,
+viewers and auditors), each signed in with their own account for pages and their own read
+token for the API, and walk every page and API list their role may read with the query
+variants people use on it (second pages, filters) in their own random order, closed loop with
+no think time; meanwhile an editor changes a control through the API every `--write-every`
+seconds. Each write is audited and moves the workspace's version for controls: whatever the
+server keeps that shows controls is computed again, as in real use. Figures per endpoint
+(all its variants), and beside each what one request costs alone right after such a write.
 `--workers` sets the server's processes (default: its own, one per core).
 
     .venv/bin/python -m bench.bench_web [--days 365] [--resources 400] [--clients 20]
@@ -420,9 +421,8 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 class Editor(threading.Thread):
     """Someone editing while the others read: every `every` seconds a control's status is
-    changed through the API. Each change is an audited write, so it moves the workspace's data
-    version and everything the server keeps for that workspace is computed again, as it is in
-    use."""
+    changed through the API. Each change is an audited write: what the server keeps that shows
+    controls (the dashboard, the controls lists, the audit log) is computed again, as in use."""
 
     def __init__(self, base: str, token: str, every: float) -> None:
         super().__init__(daemon=True)
@@ -554,7 +554,8 @@ def run(args: argparse.Namespace) -> int:
         for label, outcome in load.walk(visits).items():
             if outcome.failures:
                 raise SystemExit(f"warm-up: {label} answered {outcome.failures[0]}")
-        # What a request costs when nothing is kept for it: right after a write, alone.
+        # What one request costs alone right after the editor's write: computed again where
+        # it shows controls (the dashboard, the controls lists, the audit log), kept elsewhere.
         alone: dict[str, float] = {}
         for label, path, headers in visits[0]:
             if label != path:
@@ -584,7 +585,7 @@ def run(args: argparse.Namespace) -> int:
         elapsed = time.perf_counter() - began
         editor.stop()
         heading = f"{'endpoint':32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
-        print(f"{heading}  budget p95 <= {BUDGET_MS:.0f} ms   (alone: right after a write)")
+        print(f"{heading}  budget p95 <= {BUDGET_MS:.0f} ms   (alone: right after an edit)")
         missed = []
         every: list[float] = []
         for path in (*PAGES, *API_LISTS):
