@@ -42,6 +42,7 @@ def test_every_kept_body_is_found() -> None:
         "controls/_control_table.html",
         "controls/_list_filters.html",
         "evidence/_items_table.html",
+        "evidence/_filters.html",
         "checks/_check_tables.html",
         "core/_audit_rows.html",
         "integrations/_connection_table.html",

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from attestly.core import datacache
+from attestly.core.permissions import role_allows
 from attestly.evidence.actions import do_upload_evidence
 from attestly.evidence.forms import EvidenceUploadForm
 from attestly.evidence.hashing import GENESIS
@@ -36,15 +36,16 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     source = request.GET.get("source", "").strip()
     query = request.GET.get("q", "").strip()[:200]
     stale = request.GET.get("stale", "") == "1"
-    kinds: list[str] = []
-    if workspace is not None:
-        every_kind = EvidenceItem.objects.in_workspace(workspace).order_by("kind")
-        kinds = datacache.cached(
-            ("evidence-kinds", workspace.pk),
-            [workspace.pk],
-            lambda: list(every_kind.values_list("kind", flat=True).distinct()[:200]),
-            on=LIST_DEPENDS_ON,
-        )
+
+    def filters_context() -> dict[str, Any]:
+        kinds: list[str] = []
+        if workspace is not None:
+            every_kind = EvidenceItem.objects.in_workspace(workspace).order_by("kind")
+            kinds = list(every_kind.values_list("kind", flat=True).distinct()[:200])
+        return {
+            "kinds": kinds, "kind": kind, "source": source, "query": query,
+            "sources": Source.choices, "stale": stale,
+        }  # fmt: skip
 
     def table_context() -> dict[str, Any]:
         items = EvidenceItem.objects.none()
@@ -73,11 +74,16 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     )
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse(table)
+    # The filters: the kinds in the ledger and the query (web.fragments).
+    filters = cached_fragment(
+        request, workspace, "evidence/_filters.html", filters_context, on=LIST_DEPENDS_ON
+    )
+    role = getattr(request, "workspace_role", None)  # set by the page permission middleware
     context = {
-        "table": table, "kinds": kinds, "kind": kind, "source": source,
-        "query": query, "sources": Source.choices, "stale": stale,
-        "may_upload": workspace is not None and can_upload(request.user, workspace.pk),
-    }  # fmt: skip
+        "table": table,
+        "filters": filters,
+        "may_upload": workspace is not None and role_allows(role, "evidence.upload"),
+    }
     return render(request, "evidence/item_list.html", context)
 
 
