@@ -24,7 +24,7 @@ server keeps that shows controls is computed again, as in real use. Figures per 
 `--workers` sets the server's processes (default: its own, one per core).
 
     .venv/bin/python -m bench.bench_web [--days 365] [--resources 400] [--clients 20]
-        [--requests 6000] [--write-every 2] [--database-url postgresql://...]
+        [--requests 12000] [--write-every 2] [--database-url postgresql://...]
 
 Not a timed test: it prints its figures against the budget (tests/bench/ runs it tiny).
 """
@@ -656,7 +656,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--resources", type=int, default=400, help="resources per check")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument(
-        "--requests", type=int, default=6000, help="requests in all, shared by the clients"
+        "--requests", type=int, default=12000, help="requests in all, shared by the clients"
     )
     parser.add_argument(
         "--write-every", type=float, default=2.0, help="seconds between the editor's writes"
