@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from attestly.controls.models import Control, ControlMapping
 from attestly.core.models import Workspace
 from attestly.frameworks.models import Category, Criterion, Framework
+from attestly.frameworks.queries import criteria_by_id
 from attestly.readiness.models import CriterionExclusion, FrameworkAdoption, ReadinessSnapshot
 from attestly.readiness.scoring import (
     ControlInput,
@@ -77,10 +78,15 @@ def compute_readiness(adoption: FrameworkAdoption) -> Readiness:
     """Score one adopted framework in its workspace (categories in scope only)."""
     workspace, framework = adoption.workspace, adoption.framework
     in_scope = sorted(adoption.categories.all(), key=lambda c: c.position)
-    criteria = list(
-        Criterion.objects.filter(framework=framework, category__in=in_scope)
-        .select_related("category", "group")
-        .order_by("position")
+    # From the process's catalog cache (with category and group): no query, no new instances.
+    scope_ids = {c.pk for c in in_scope}
+    criteria = sorted(
+        (
+            c
+            for c in criteria_by_id().values()
+            if c.framework_id == framework.pk and c.category_id in scope_ids
+        ),
+        key=lambda c: c.position,
     )
     exclusions = dict(
         CriterionExclusion.objects.filter(workspace=workspace, criterion__in=criteria).values_list(
