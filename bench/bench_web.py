@@ -4,12 +4,11 @@ Budget (ARCHITECTURE.md, performance budgets): p95 <= 100 ms for the dashboard a
 list endpoints with one year of history at 20 concurrent clients; the HTML list pages are
 measured against the same figure.
 
-Seeding (untimed, bench/web/seed.py) starts from the demo `attestly demo` serves (SOC 2 adopted, owners and
-statuses, evidence, checks, the local host connected), then adds what a year leaves behind:
-a readiness snapshot per day, check results as intervals over the year with their daily
-roll-ups, evidence items collected daily, connections with a run per day, and audit entries
-through the real audit chain. The real server (`attestly serve`, waitress) then runs in a
-subprocess on that data directory (or PostgreSQL database).
+Seeding (untimed; bench/web/seed.py) starts from the demo `attestly demo` serves, then adds
+what a year leaves behind: a readiness snapshot per day, check results as intervals over the
+year with their daily roll-ups, evidence items collected daily, connections with a run per
+day, and audit entries through the real audit chain. The real server (`attestly serve`,
+waitress) then runs in a subprocess on that data directory (or PostgreSQL database).
 
 The load is what a team does, not one URL asked hundreds of times: `--clients` clients
 (bench/web/load.py: one asyncio loop on raw keep-alive connections, so the client's own CPU
