@@ -163,12 +163,15 @@ def translate_error(exc: Exception, service: str, operation: str, region: str) -
 
 
 class _SharedSession:
-    """The boto3 session of a run and its clients, for all of the run's collectors."""
+    """The boto3 session of a run and its clients, for all of the run's collectors, and what
+    they read once for all (`AwsClient.once`)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.session: boto3.session.Session | None = None
         self.clients: dict[tuple[str, str], Any] = {}
+        self.memo: dict[str, Any] = {}
+        self.memo_locks: dict[str, threading.Lock] = {}
 
 
 SHARED_KEY = "aws.session"  # the key of the `_SharedSession` in `ctx.shared`
@@ -388,14 +391,31 @@ class AwsClient:
 
     # -- account and regions ---------------------------------------------------------------
 
+    def once(self, key: str, read: Callable[[], T]) -> T:
+        """`read()` once per run, its answer shared by every collector of the run (the account
+        id, the account's S3 public access block); collectors asking at the same time wait for
+        the first. A read that raises is not kept: the next caller reads again."""
+        shared = self._shared
+        with shared.lock:
+            lock = shared.memo_locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in shared.memo:
+                shared.memo[key] = read()
+            found: T = shared.memo[key]
+            return found
+
     def account_id(self) -> str:
-        """The account the credentials (or the assumed role) belong to (sts:GetCallerIdentity)."""
+        """The account the credentials (or the assumed role) belong to (sts:GetCallerIdentity,
+        once per run)."""
         if self._account_id is None:
-            identity = self.call("sts", "GetCallerIdentity")
-            if not identity or not identity.get("Account"):
-                raise MalformedResponse("sts:GetCallerIdentity answered without an account id")
-            self._account_id = str(identity["Account"])
+            self._account_id = self.once("sts.account_id", self._caller_account)
         return self._account_id
+
+    def _caller_account(self) -> str:
+        identity = self.call("sts", "GetCallerIdentity")
+        if not identity or not identity.get("Account"):
+            raise MalformedResponse("sts:GetCallerIdentity answered without an account id")
+        return str(identity["Account"])
 
     def regions(self) -> list[str]:
         """The configured regions, or every region enabled for the account."""

@@ -36,6 +36,7 @@ KIND_BUCKET = "aws.s3.bucket"
 BUCKET_WORKERS = 16
 PAGE_SIZE = 10000  # the most ListBuckets hands back per page
 BLOCK_FIELDS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+ACCOUNT_BLOCK_KEY = "s3.account_public_access_block"  # in the run's memo (`AwsClient.once`)
 
 
 class BucketGone(Exception):
@@ -51,7 +52,12 @@ def _block(answer: Mapping[str, Any] | None) -> dict[str, bool] | None:
 
 
 def account_public_access_block(client: AwsClient) -> dict[str, Any] | None:
-    """The account-level block (s3control), None when not set, `{"error"}` when refused."""
+    """The account-level block (s3control), None when not set, `{"error"}` when refused.
+    Read once per run: the S3 and CloudTrail collectors both need it."""
+    return client.once(ACCOUNT_BLOCK_KEY, lambda: _read_account_block(client))
+
+
+def _read_account_block(client: AwsClient) -> dict[str, Any] | None:
     try:
         answer = client.call(
             "s3control",
