@@ -7,14 +7,19 @@ its `BucketRegion` filter (so every bucket arrives with its region and no
 in a region outside the configuration is not read, as Prowler does; leave `regions` empty to
 read every enabled region, which covers every bucket the account owns.
 
-S3 has no batch API for bucket settings, so each bucket costs six calls (encryption, public
-access block, versioning, logging, policy, ACL), run for many buckets at once in a bounded
-thread pool. "Not configured" answers (no policy, no encryption, no block) are data (None).
-A bucket deleted while it is read is skipped. A refused per-bucket read (a bucket policy that
-denies the auditor, a missing `s3:GetBucketPolicy`) is recorded as `{"error": ...}` in that
-part, so the checks that need it answer `error` and the others still judge the bucket; every
-other failure (credentials, throttling past the retries, a malformed answer) fails the
-collector.
+S3 has no batch API for bucket settings, so each bucket costs up to six calls (encryption,
+versioning, logging, public access block, policy, ACL), run for many buckets at once in a
+bounded thread pool. The account's block is read first, then each bucket's block before its
+ACL, and a setting that cannot make the bucket public is not read: the ACL when
+`IgnorePublicAcls` is on (in the bucket's or the account's block: S3 then ignores every public
+grant), and the bucket's block when the account's has all four settings on (it then covers the
+bucket whatever the bucket's says). Such a part is recorded as `{"not_read": "<why>"}`, so the
+evidence says what was skipped and why, and a check that would need it answers `error`.
+"Not configured" answers (no policy, no encryption, no block) are data (None). A bucket
+deleted while it is read is skipped. A refused per-bucket read (a bucket policy that denies
+the auditor, a missing `s3:GetBucketPolicy`) is recorded as `{"error": ...}` in that part, so
+the checks that need it answer `error` and the others still judge the bucket; every other
+failure (credentials, throttling past the retries, a malformed answer) fails the collector.
 """
 
 from __future__ import annotations
@@ -152,22 +157,58 @@ def _logging(answer: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def read_exposure(client: AwsClient, name: str, region: str) -> dict[str, Any]:
+def _on(block: Any, flag: str) -> bool:
+    """Whether a block that was read has `flag` on."""
+    return isinstance(block, Mapping) and block.get(flag) is True
+
+
+def read_exposure(
+    client: AwsClient,
+    name: str,
+    region: str,
+    account_block: Mapping[str, Any] | None,
+    *,
+    policy_for_exposure_only: bool = False,
+) -> dict[str, Any]:
     """Public access block, policy and ACL of one bucket: what says whether it is public.
+    A part that cannot make the bucket public given the blocks is not read but recorded as
+    `{"not_read": why}`: the bucket's block when `account_block` has all four settings on, the
+    ACL when IgnorePublicAcls is on in either block, and (with `policy_for_exposure_only`, for
+    callers that judge nothing else from the policy) the policy when RestrictPublicBuckets is.
     Raises BucketGone when the bucket no longer exists."""
     no_block = ("NoSuchPublicAccessBlockConfiguration",)
-    return {
-        "public_access_block": _part(
-            lambda: _block(_get(client, "GetPublicAccessBlock", name, region, no_block))
-        ),
-        "policy": _part(
+    if all(_on(account_block, flag) for flag in BLOCK_FIELDS):
+        block: Any = {"not_read": "the account's public access block has all four settings on"}
+    else:
+        block = _part(lambda: _block(_get(client, "GetPublicAccessBlock", name, region, no_block)))
+    policy: Any
+    restricted = _neutralised_by("RestrictPublicBuckets", block, account_block)
+    if policy_for_exposure_only and restricted:
+        policy = {"not_read": restricted}
+    else:
+        policy = _part(
             lambda: _policy(_get(client, "GetBucketPolicy", name, region, ("NoSuchBucketPolicy",)))
-        ),
-        "acl": _part(lambda: _acl(_get(client, "GetBucketAcl", name, region))),
-    }
+        )
+    acl: Any
+    if ignored := _neutralised_by("IgnorePublicAcls", block, account_block):
+        acl = {"not_read": ignored}
+    else:
+        acl = _part(lambda: _acl(_get(client, "GetBucketAcl", name, region)))
+    return {"public_access_block": block, "policy": policy, "acl": acl}
 
 
-def read_bucket(client: AwsClient, name: str, region: str) -> dict[str, Any] | None:
+def _neutralised_by(flag: str, block: Any, account_block: Any) -> str:
+    """Why a part neutralised by `flag` need not be read ("" when it must be)."""
+    if _on(account_block, flag):
+        return f"{flag} is on in the account's public access block"
+    if _on(block, flag):
+        return f"{flag} is on in the bucket's public access block"
+    return ""
+
+
+def read_bucket(
+    client: AwsClient, name: str, region: str, account_block: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
     """Everything the bucket checks read, or None when the bucket vanished meanwhile."""
     no_encryption = ("ServerSideEncryptionConfigurationNotFoundError",)
     try:
@@ -181,7 +222,7 @@ def read_bucket(client: AwsClient, name: str, region: str) -> dict[str, Any] | N
                 )
             ),
             "logging": _part(lambda: _logging(_get(client, "GetBucketLogging", name, region))),
-            **read_exposure(client, name, region),
+            **read_exposure(client, name, region, account_block),
         }
     except BucketGone:
         return None
@@ -213,7 +254,7 @@ def collect(client: AwsClient) -> Iterator[Record]:
 
     def one(bucket: Mapping[str, Any]) -> Record | None:
         name, region = bucket["Name"], bucket["Region"]
-        parts = read_bucket(client, name, region)
+        parts = read_bucket(client, name, region, account_block)
         if parts is None:
             return None
         return Record(
