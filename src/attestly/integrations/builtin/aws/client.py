@@ -15,6 +15,10 @@ session, its clients and the lock are shared by every collector of a run (throug
 `ctx.shared`): a session loads botocore's endpoint data and each service model it creates a
 client for, several MB each, so a session per collector held them once per collector.
 
+A session's botocore models keep only the operations the integration declares (the service
+modules' `AwsService.operations` and the client's own, `CLIENT_OPERATIONS`; see
+`botocore_models`), and `call` refuses any other, naming it.
+
 boto3 and botocore are imported where they are used, not here: the integration is registered
 (and this module imported) in every process at start-up, and they weigh ~8 MB before the
 first client exists.
@@ -27,6 +31,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import jmespath
@@ -96,6 +101,27 @@ PERMISSION_CODES = frozenset(
 TRANSIENT_CODES = frozenset(
     {"InternalError", "InternalFailure", "ServiceUnavailable", "InternalServerError"}
 )
+
+# What the client calls itself, whatever the collectors: the account id, the role, the regions.
+CLIENT_OPERATIONS: Mapping[str, tuple[str, ...]] = {
+    "sts": ("GetCallerIdentity", "AssumeRole"),
+    "ec2": ("DescribeRegions",),
+}
+
+
+@cache
+def declared_operations() -> Mapping[str, frozenset[str]]:
+    """service -> every operation the integration calls on it: `CLIENT_OPERATIONS` and each
+    service module's `AwsService.operations`."""
+    # the service modules import this one, so they are looked up when first needed
+    from attestly.integrations.builtin.aws.collectors import SERVICES
+
+    found: dict[str, set[str]] = {name: set(ops) for name, ops in CLIENT_OPERATIONS.items()}
+    for service in SERVICES:
+        for name, ops in service.operations.items():
+            found.setdefault(name, set()).update(ops)
+    return {name: frozenset(ops) for name, ops in found.items()}
+
 
 # IAM action names that differ from the API operation names (S3 mostly).
 IAM_ACTIONS: Mapping[tuple[str, str], str] = {
@@ -211,6 +237,12 @@ class AwsClient:
         """Where global services (IAM, STS, S3's bucket list) are called."""
         return self.config.regions[0] if self.config.regions else DEFAULT_HOME_REGION
 
+    def _new_session(self, **kwargs: Any) -> boto3.session.Session:
+        """A boto3 session whose botocore models keep only the declared operations."""
+        from attestly.integrations.builtin.aws.botocore_models import lean_session
+
+        return self._session_factory(botocore_session=lean_session(declared_operations()), **kwargs)
+
     def _base_session(self) -> boto3.session.Session:
         from botocore.exceptions import BotoCoreError
 
@@ -226,7 +258,7 @@ class AwsClient:
         elif config.profile:
             kwargs["profile_name"] = config.profile
         try:
-            return self._session_factory(**kwargs)
+            return self._new_session(**kwargs)
         except BotoCoreError as exc:  # an unknown profile
             raise BadCredentials(f"cannot build an AWS session: {exc}") from exc
 
@@ -265,7 +297,7 @@ class AwsClient:
                 raise error from exc
 
         credentials = self.ctx.retry(assume, what="sts:AssumeRole")["Credentials"]
-        return self._session_factory(
+        return self._new_session(
             aws_access_key_id=credentials["AccessKeyId"],
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials["SessionToken"],
@@ -315,6 +347,11 @@ class AwsClient:
         from botocore.exceptions import BotoCoreError, ClientError
         from botocore.parsers import ResponseParserError
 
+        if operation not in declared_operations().get(service, ()):
+            raise CollectorError(
+                f"{service}:{operation} is not declared in the AWS integration's operations "
+                "(AwsService.operations): a bug in the integration"
+            )
         region = region or self.home_region
         absent = frozenset(missing)
         client = self.client(service, region)

@@ -173,4 +173,9 @@ SERVICE = AwsService(
         "s3:GetBucketAcl",
         "s3:GetAccountPublicAccessBlock",
     ),
+    operations={
+        "cloudtrail": ("DescribeTrails", "GetTrailStatus", "GetEventSelectors"),
+        "s3": ("GetBucketLocation", "GetPublicAccessBlock", "GetBucketPolicy", "GetBucketAcl"),
+        "s3control": ("GetPublicAccessBlock",),
+    },
 )

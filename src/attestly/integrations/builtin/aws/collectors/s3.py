@@ -294,4 +294,16 @@ SERVICE = AwsService(
         "s3:GetBucketPolicy",
         "s3:GetBucketAcl",
     ),
+    operations={
+        "s3": (
+            "ListBuckets",
+            "GetBucketVersioning",
+            "GetBucketEncryption",
+            "GetBucketLogging",
+            "GetPublicAccessBlock",
+            "GetBucketPolicy",
+            "GetBucketAcl",
+        ),
+        "s3control": ("GetPublicAccessBlock",),
+    },
 )
