@@ -114,3 +114,26 @@ def test_an_undeclared_operation_is_refused_naming_it(aws_ctx: Callable[..., Any
     with pytest.raises(CollectorError, match=r"s3:PutObject is not declared"):
         client.call("s3", "PutObject", Bucket="b", Key="k")
     assert client.ctx.calls.count == 0
+
+
+def test_the_memory_of_a_whole_model_is_given_back_once_pruned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from attestly.integrations.builtin.aws import botocore_models
+
+    trims: list[str] = []
+    monkeypatch.setattr(botocore_models, "give_back_freed_memory", lambda: trims.append("trim"))
+    loader = lean_session(declared_operations()).get_component("data_loader")
+    model = loader.load_service_model("ec2", "service-2")
+    assert set(model["operations"]) == declared_operations()["ec2"]
+    assert trims == ["trim"]
+    loader.load_service_model("ec2", "paginators-1")  # not a model: nothing to give back
+    assert trims == ["trim"]
+    botocore_models.give_back_freed_memory()  # the real one, whatever the C library
+
+
+def test_without_glibc_nothing_is_trimmed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from attestly.integrations.builtin.aws import botocore_models
+
+    monkeypatch.setattr(botocore_models, "_malloc_trim", lambda: None)
+    botocore_models.give_back_freed_memory()

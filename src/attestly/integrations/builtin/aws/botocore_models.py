@@ -20,9 +20,11 @@ Imported with boto3 (on first use), not at start-up.
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -92,11 +94,37 @@ class LeanFileLoader(JSONFileLoader):  # type: ignore[misc]  # botocore has no t
             model = _read_json(file_path)
             if model is None:
                 return None
-            return prune_service_model(model, self.operations[service])
+            pruned = prune_service_model(model, self.operations[service])
+            del model
+            give_back_freed_memory()
+            return pruned
         data = super().load_file(file_path)
         if name == "endpoints" and isinstance(data, dict):
             return prune_endpoints(data, self.operations)
         return data
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None where the C library has none (musl, macOS)."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError, TypeError):
+        return None
+    return trim
+
+
+def give_back_freed_memory() -> None:
+    """Return the free memory of the C heap to the system (glibc only; a no-op elsewhere).
+
+    A whole model is parsed in whichever collector thread creates the first client of its
+    service, and glibc keeps what a thread frees in that thread's own arena: the ~10-20 MB of
+    a parsed model, freed once pruned, stayed resident in up to 16 arenas (2 cores), about
+    20 MB of the peak on the bench. `malloc_trim` hands the free pages of every arena back; it
+    takes a millisecond or two, once per service model."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _read_json(file_path: str) -> Any:
