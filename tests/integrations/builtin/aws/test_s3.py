@@ -321,3 +321,11 @@ def test_connection_probes_s3_cloudtrail_and_kms(
         "cloudtrail:DescribeTrails",
         "kms:ListKeys",
     )
+
+
+def test_a_client_pools_a_connection_for_each_reader_s3_and_cloudtrail_run_at_once(
+    aws_ctx: Callable[..., Any],
+) -> None:
+    # both read buckets through the home region's s3 client, BUCKET_WORKERS at a time each
+    client = AwsClient(aws_ctx())
+    assert client._boto_config.max_pool_connections >= 2 * s3.BUCKET_WORKERS

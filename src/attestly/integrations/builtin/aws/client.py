@@ -57,6 +57,11 @@ T = TypeVar("T")
 GLOBAL = "global"  # the region part of the key of account-wide resources (IAM, S3 account)
 DEFAULT_HOME_REGION = "us-east-1"
 MAX_REGION_WORKERS = 8
+# Connections a client keeps per host. A client serves several collectors at once (the home
+# region's s3 client: S3's 16 bucket readers and CloudTrail's log-bucket readers), and a
+# connection returned to a full pool is dropped ("Connection pool is full"), so the next
+# request pays a new TCP and TLS handshake.
+POOL_CONNECTIONS = 32
 
 THROTTLING_CODES = frozenset(
     {
@@ -226,7 +231,7 @@ class AwsClient:
             connect_timeout=ctx.timeout,
             read_timeout=ctx.timeout,
             retries={"total_max_attempts": 1},  # ctx.retry does the retrying, and counts it
-            max_pool_connections=MAX_REGION_WORKERS * 2,
+            max_pool_connections=POOL_CONNECTIONS,
             user_agent_extra="attestly",
         )
 
