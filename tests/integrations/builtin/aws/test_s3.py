@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from attestly.integrations.base import PermissionDenied
+from attestly.integrations.base import MalformedResponse, PermissionDenied
 from attestly.integrations.builtin.aws.client import IAM_ACTIONS, AwsClient, _no_account_host
 from attestly.integrations.builtin.aws.collectors import s3
 
@@ -329,3 +329,20 @@ def test_a_client_pools_a_connection_for_each_reader_s3_and_cloudtrail_run_at_on
     # both read buckets through the home region's s3 client, BUCKET_WORKERS at a time each
     client = AwsClient(aws_ctx())
     assert client._boto_config.max_pool_connections >= 2 * s3.BUCKET_WORKERS
+
+
+def test_an_account_block_that_cannot_be_read_fails_the_collector(
+    aws: Callable[..., Any], collect_service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it is read beside the buckets, in a thread of its own: its failure still fails the run
+    seed(aws)
+    original = AwsClient.call
+
+    def call(self: AwsClient, service: str, operation: str, *a: Any, **kw: Any) -> Any:
+        if service == "s3control":
+            raise MalformedResponse("s3control:GetPublicAccessBlock answered garbage")
+        return original(self, service, operation, *a, **kw)
+
+    monkeypatch.setattr(AwsClient, "call", call)
+    with pytest.raises(MalformedResponse, match="answered garbage"):
+        collect_service(s3.SERVICE)

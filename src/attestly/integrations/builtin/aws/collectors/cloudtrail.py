@@ -76,7 +76,7 @@ def log_bucket(
     constraint = location.get("LocationConstraint") or ""
     region = LEGACY_LOCATIONS.get(constraint, constraint)
     try:
-        exposure = read_exposure(client, name, region, account_block, policy_for_exposure_only=True)
+        exposure = read_exposure(client, name, region, account_block)
     except BucketGone:
         return {"name": name, "missing": True}
     return {"name": name, "region": region, "missing": False, **exposure}
