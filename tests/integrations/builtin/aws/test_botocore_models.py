@@ -86,6 +86,7 @@ def test_a_lean_session_loads_only_the_declared_operations() -> None:
     s3 = session.client("s3", endpoint_url="http://127.0.0.1:9")
     assert set(s3.meta.service_model.operation_names) == declared_operations()["s3"]
     assert hasattr(s3, "get_bucket_acl") and not hasattr(s3, "put_object")
+    assert hasattr(s3, "head_bucket")  # what botocore asks when S3 redirects a request
     # a service nobody declared is loaded whole
     sqs = session.client("sqs", endpoint_url="http://127.0.0.1:9")
     assert "SendMessage" in sqs.meta.service_model.operation_names
@@ -137,3 +138,22 @@ def test_without_glibc_nothing_is_trimmed(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(botocore_models, "_malloc_trim", lambda: None)
     botocore_models.give_back_freed_memory()
+
+
+def test_credentials_from_a_web_identity_are_fetched_through_the_lean_session(
+    aws_ctx: Callable[..., Any],
+    moto_endpoint: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # botocore's own credential providers call STS through the session's clients (a web
+    # identity on EKS or in CI, a profile's role): those operations must survive the pruning
+    token = tmp_path / "token"
+    token.write_text("a-web-identity-token")
+    monkeypatch.setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/attestly")
+    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)  # the providers' own STS client
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    client = AwsClient(aws_ctx(access_key_id="", secret_access_key=None))
+    assert client.account_id() == "123456789012"

@@ -107,10 +107,14 @@ TRANSIENT_CODES = frozenset(
     {"InternalError", "InternalFailure", "ServiceUnavailable", "InternalServerError"}
 )
 
-# What the client calls itself, whatever the collectors: the account id, the role, the regions.
+# What the client calls itself, whatever the collectors (the account id, the role, the
+# regions), and what botocore calls on the session's clients: its credential providers assume
+# a profile's role or a web identity (EKS, CI) through STS, and S3 asks a bucket's region with
+# HeadBucket when a request is redirected, and opens sessions for S3 Express buckets.
 CLIENT_OPERATIONS: Mapping[str, tuple[str, ...]] = {
-    "sts": ("GetCallerIdentity", "AssumeRole"),
+    "sts": ("GetCallerIdentity", "AssumeRole", "AssumeRoleWithWebIdentity"),
     "ec2": ("DescribeRegions",),
+    "s3": ("HeadBucket", "CreateSession"),
 }
 
 
