@@ -382,6 +382,62 @@ class Seeder:
         return done
 
 
+def expected_results(n: int, regions: Sequence[str]) -> dict[str, dict[str, bool]]:
+    """What the seeding makes fail, from the rules above: check id -> {resource: fails?} for
+    the resources named by the seeding (buckets, users, databases, log groups, trails,
+    regions; resources named by ids moto makes up are left out). Resources are normalised
+    as `bench.aws.overlap` does: a bucket, user, database, log group or trail name, a region.
+    `tests/bench/test_bench_aws.py` checks Attestly's verdicts against it."""
+    counts = plan(n)
+    first, *others = regions
+    found: dict[str, dict[str, bool]] = {}
+
+    def add(check: str, resource: str, fails: bool) -> None:
+        found.setdefault(check, {})[resource] = fails
+
+    for i in range(counts["s3"]):
+        bucket, public = f"bench-bucket-{i:05d}", i % 20 == 0
+        add("aws_s3_bucket_default_encryption", bucket, i % 5 == 0)
+        add("aws_s3_bucket_versioning", bucket, i % 4 == 0)
+        add("aws_s3_bucket_access_logging", bucket, i % 3 == 0)
+        add("aws_s3_bucket_public_access_block", bucket, i % 6 == 0 or public)
+        add("aws_s3_bucket_policy_not_public", bucket, public)
+        add("aws_s3_bucket_tls_only", bucket, i % 2 == 0)
+    add("aws_s3_bucket_policy_not_public", "bench-trail-public", True)
+    add("aws_s3_bucket_policy_not_public", "bench-trail-good", False)
+    for i in range(counts["iam"]):
+        user = f"bench-user-{i:05d}"
+        add("aws_iam_user_console_mfa", user, i % 4 == 2)
+        add("aws_iam_user_no_admin_policy", user, i % 25 == 0)
+        add("aws_iam_user_policies_via_groups", user, i % 25 == 0 or i % 10 == 1)
+    for i in range(counts["rds"]):
+        db = f"bench-db-{i:05d}"
+        add("aws_rds_storage_encrypted", db, i % 4 == 0)
+        add("aws_rds_backup_retention", db, i % 5 == 0)
+        add("aws_rds_not_public", db, i % 7 == 0)
+        add("aws_rds_deletion_protection", db, i % 2 == 1)
+        add("aws_rds_multi_az", db, i % 3 == 0)
+    for i in range(counts["logs"]):
+        add("aws_logs_retention_set", f"/bench/group-{i:05d}", i % 5 == 1)
+    for check in (
+        "aws_cloudtrail_log_file_validation",
+        "aws_cloudtrail_kms_encryption",
+        "aws_cloudtrail_bucket_not_public",
+    ):
+        add(check, "bench-main", False)
+        add(check, "bench-local", True)
+    for check in (
+        "aws_guardduty_enabled",
+        "aws_config_recorder_enabled",
+        "aws_backup_plan_exists",
+        "aws_ec2_ebs_default_encryption",
+    ):
+        add(check, first, False)
+        for region in others:
+            add(check, region, True)
+    return found
+
+
 def _tls_statement(bucket: str) -> dict[str, Any]:
     return {
         "Sid": "TLSOnly",

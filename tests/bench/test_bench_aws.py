@@ -1,5 +1,6 @@
-"""bench/bench_aws.py cannot rot: its seeding and its Attestly side run at a tiny N (no
-Prowler here: it is installed only by the bench itself), and its failure matching is exact."""
+"""bench/bench_aws.py cannot rot: its seeding and its Attestly side run at a small N (no
+Prowler here: it is installed only by the bench itself), its failure matching is exact, and
+Attestly fails exactly the seeded resources the seeding makes fail."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from bench.aws import overlap
 
 pytestmark = pytest.mark.slow
+N = 100  # enough for every index rule of the seeding to make some resource fail
+REGIONS = ["us-east-1", "eu-west-1"]
 
 
 def test_normalised_resources_match_across_tools() -> None:
@@ -65,15 +68,15 @@ def test_seed_and_attestly_side_at_tiny_n(tmp_path: Path) -> None:
     why_not = aws_available()
     if why_not is not None:
         pytest.skip(f"the AWS integration is needed: {why_not}")
-    from bench.aws.seed import seed
+    from bench.aws.seed import expected_results, seed
     from bench.bench_aws import MotoServer, run_attestly
 
     server = MotoServer(tmp_path / "moto.log")
     try:
-        seeded = seed(server.endpoint, 40, ["us-east-1", "eu-west-1"], workers=4)
-        assert seeded.total == 40
+        seeded = seed(server.endpoint, N, REGIONS, workers=4)
+        assert seeded.total == N
         assert min(seeded.counts.values()) >= 1
-        run = run_attestly(server, ["us-east-1", "eu-west-1"], tmp_path / "attestly")
+        run = run_attestly(server, REGIONS, tmp_path / "attestly")
     finally:
         server.stop()
     assert run.measured.returncode == 0
@@ -87,3 +90,18 @@ def test_seed_and_attestly_side_at_tiny_n(tmp_path: Path) -> None:
     # the seeding makes user 2 a console user without MFA, and user 0 an administrator
     assert "bench-user-00002" in failing["aws_iam_user_console_mfa"]
     assert "bench-user-00000" in failing["aws_iam_user_no_admin_policy"]
+    # every resource the seeding names fails exactly the checks it is made to fail
+    scope = {"aws_backup_plan_exists": overlap.REGION}
+    scope.update({a: s for a, _p, s in overlap.PAIRS if a != "aws_backup_plan_exists"})
+    status = {
+        (check, overlap.attestly_key(key, scope.get(check, overlap.RESOURCE))): found
+        for check, key, found in run.extra["current"]
+    }
+    wrong = [
+        (check, resource, status.get((check, resource)))
+        for check, expected in expected_results(N, REGIONS).items()
+        for resource, fails in expected.items()
+        if (status.get((check, resource)) == "fail") != fails
+        or status.get((check, resource)) not in {"fail", "pass", "not_applicable"}
+    ]
+    assert not wrong

@@ -75,6 +75,37 @@ def test_collects_trails_once_with_status_and_log_bucket(
     json.dumps([r.data for r in records])
 
 
+def test_a_blocked_log_bucket_is_judged_without_reading_its_policy_or_acl(
+    aws: Callable[..., Any], aws_ctx: Callable[..., Any]
+) -> None:
+    seed_trails(aws)
+    all_on = dict.fromkeys(
+        ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
+    )
+    aws("s3").put_public_access_block(Bucket="trail-logs", PublicAccessBlockConfiguration=all_on)
+    ctx = aws_ctx()
+    records = list(cloudtrail.SERVICE.collect(AwsClient(ctx)))
+    main = next(r.data for r in records if r.key == trail_key("us-east-1", "main-trail"))
+    assert main["log_bucket"]["public_access_block"] == all_on
+    assert main["log_bucket"]["policy"] == {
+        "not_read": "RestrictPublicBuckets is on in the bucket's public access block"
+    }
+    assert main["log_bucket"]["acl"] == {
+        "not_read": "IgnorePublicAcls is on in the bucket's public access block"
+    }
+    found = judge_records(records, "aws_cloudtrail_bucket")
+    assert found[("aws_cloudtrail_bucket_not_public", trail_key("us-east-1", "main-trail"))][0] == (
+        "pass"
+    )
+    assert found[("aws_cloudtrail_bucket_not_public", trail_key("eu-west-1", "eu-trail"))] == (
+        "fail",
+        "ACL grants AllUsers:READ",
+    )
+    # sts, a listing per region, status and selectors per trail, the account's block, then
+    # location, block, policy and ACL per log bucket less trail-logs' policy and ACL
+    assert ctx.calls.count == 1 + 2 + 2 * 2 + 1 + 4 * 2 - 2
+
+
 def test_judges_seeded_trails(aws: Callable[..., Any], collect_service: Any) -> None:
     seed_trails(aws)
     found = judge_records(collect_service(cloudtrail.SERVICE), "aws_cloudtrail_")

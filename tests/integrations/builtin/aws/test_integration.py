@@ -398,6 +398,28 @@ def test_the_collectors_of_a_run_share_one_session_and_its_clients(
 
 
 @pytest.mark.django_db
+def test_a_run_asks_for_the_account_id_and_the_account_s3_block_once(
+    acme: Workspace, aws: Callable[..., Any], proxy: AwsProxy
+) -> None:
+    seed_account(aws)
+    aws("s3").create_bucket(Bucket="trail-logs")
+    aws("cloudtrail").create_trail(Name="trail", S3BucketName="trail-logs")
+    connection = make_connection(acme, "aws", name="aws-prod", config=connection_config(proxy.url))
+    run = execute_run(
+        do_start_collection_run(actor=None, connection=connection).pk,
+        RunOptions(retry_policy=NO_WAIT),
+    )
+    assert run.status == "succeeded", run.errors
+    # every collector keys its evidence by the account, and S3 and CloudTrail both judge
+    # buckets against the account's public access block: one read each for the whole run
+    assert [r.operation for r in proxy.seen].count("GetCallerIdentity") == 1
+    account_blocks = [r for r in proxy.seen if r.path.endswith("/configuration/publicAccessBlock")]
+    assert len(account_blocks) == 1
+    trail = EvidenceItem.objects.get(workspace=acme, kind="aws.cloudtrail.trail")
+    assert json.loads(bytes(trail.content))["log_bucket"]["account_public_access_block"] is None
+
+
+@pytest.mark.django_db
 def test_a_failed_service_stores_nothing_and_errors_only_its_checks(
     acme: Workspace, aws: Callable[..., Any], proxy: AwsProxy
 ) -> None:

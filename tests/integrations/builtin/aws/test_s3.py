@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from attestly.integrations.base import PermissionDenied
-from attestly.integrations.builtin.aws.client import AwsClient, _no_account_host
+from attestly.integrations.base import MalformedResponse, PermissionDenied
+from attestly.integrations.builtin.aws.client import IAM_ACTIONS, AwsClient, _no_account_host
 from attestly.integrations.builtin.aws.collectors import s3
 
 from ..conftest import judge_records
@@ -125,12 +125,15 @@ def test_collects_account_and_buckets_in_their_regions(
     assert good["logging"] == {"target_bucket": "access-logs", "target_prefix": "good/"}
     assert good["public_access_block"] == ALL_ON
     assert good["policy"]["Statement"][0]["Sid"] == "TlsOnly"
+    # its block ignores public ACLs, so the ACL cannot make it public and is not read
+    assert good["acl"] == {"not_read": "IgnorePublicAcls is on in the bucket's public access block"}
     bad = by_key[key("eu-west-1", "bad-bucket")].data
     assert bad["region"] == "eu-west-1"
     assert bad["encryption"] is None and bad["logging"] is None
+    assert bad["acl"]["grants"]  # its block does not ignore public ACLs: read
     json.dumps([r.data for r in records])
-    # 1 sts + 1 account block + 1 listing per region + 6 reads per bucket
-    assert ctx.calls.count == 1 + 1 + 2 + 6 * 4
+    # 1 sts + 1 account block + 1 listing per region + 6 reads per bucket, less good-bucket's ACL
+    assert ctx.calls.count == 1 + 1 + 2 + 6 * 4 - 1
 
 
 def test_judges_seeded_buckets(aws: Callable[..., Any], collect_service: Any) -> None:
@@ -170,18 +173,67 @@ def test_judges_seeded_buckets(aws: Callable[..., Any], collect_service: Any) ->
     )
 
 
-def test_account_block_covers_every_bucket(aws: Callable[..., Any], collect_service: Any) -> None:
+def test_account_block_covers_every_bucket(aws: Callable[..., Any], aws_ctx: Any) -> None:
     seed(aws)
     control = aws("s3control")
     # the seeding client, like the collector's, must not put the account in front of the host
     control.meta.events.register("before-sign.s3-control", _no_account_host)
     control.put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=ALL_ON)
-    found = judge_records(collect_service(s3.SERVICE), "aws_s3_")
-    bad = key("eu-west-1", "bad-bucket")
+    ctx = aws_ctx()
+    records = list(s3.SERVICE.collect(AwsClient(ctx)))
+    found = judge_records(records, "aws_s3_")
+    bad, good = key("eu-west-1", "bad-bucket"), key("us-east-1", "good-bucket")
     assert found[("aws_s3_account_public_access_block", ACCOUNT_KEY)][0] == "pass"
     assert found[("aws_s3_bucket_public_access_block", bad)][0] == "pass"
     # the public policy and ACL are there but neutralised by the account's block
     assert found[("aws_s3_bucket_policy_not_public", bad)][0] == "pass"
+    # the policy is still read for the TLS check
+    assert found[("aws_s3_bucket_tls_only", good)][0] == "pass"
+    assert found[("aws_s3_bucket_tls_only", bad)][0] == "fail"
+    # neither the buckets' blocks nor their ACLs were read: the account's block covers them
+    for record in records:
+        if record.kind == s3.KIND_BUCKET:
+            assert record.data["public_access_block"] == {
+                "not_read": "the account's public access block has all four settings on"
+            }
+            assert record.data["acl"] == {
+                "not_read": "IgnorePublicAcls is on in the account's public access block"
+            }
+            assert "not_read" not in (record.data["policy"] or {})
+    # 1 sts + 1 account block + 1 listing per region + 4 reads per bucket
+    assert ctx.calls.count == 1 + 1 + 2 + 4 * 4
+
+
+def test_a_refused_block_leaves_the_acl_to_be_read(
+    aws: Callable[..., Any], collect_service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(aws)
+    original = AwsClient.call
+
+    def call(self: AwsClient, service: str, operation: str, *a: Any, **kw: Any) -> Any:
+        if operation == "GetPublicAccessBlock":  # the account's and every bucket's
+            raise PermissionDenied(IAM_ACTIONS[(service, operation)], "denied")
+        return original(self, service, operation, *a, **kw)
+
+    monkeypatch.setattr(AwsClient, "call", call)
+    records = collect_service(s3.SERVICE)
+    good = next(r.data for r in records if r.key == key("us-east-1", "good-bucket"))
+    assert good["public_access_block"] == {"error": "denied"}
+    assert good["account_public_access_block"] == {"error": "denied"}
+    assert good["acl"]["grants"]  # read: no block is known to ignore public ACLs
+    found = judge_records(records, "aws_s3_")
+    bad = key("eu-west-1", "bad-bucket")
+    assert found[("aws_s3_bucket_public_access_block", key("us-east-1", "good-bucket"))] == (
+        "error",
+        "public_access_block: denied",
+    )
+    assert found[("aws_s3_bucket_policy_not_public", key("us-east-1", "good-bucket"))][0] == (
+        "pass"
+    )
+    assert found[("aws_s3_bucket_policy_not_public", bad)] == (
+        "fail",
+        "policy allows anyone (statement Anyone); ACL grants AllUsers:READ",
+    )
 
 
 def test_buckets_outside_the_configured_regions_are_not_read(
@@ -269,3 +321,28 @@ def test_connection_probes_s3_cloudtrail_and_kms(
         "cloudtrail:DescribeTrails",
         "kms:ListKeys",
     )
+
+
+def test_a_client_pools_a_connection_for_each_reader_s3_and_cloudtrail_run_at_once(
+    aws_ctx: Callable[..., Any],
+) -> None:
+    # both read buckets through the home region's s3 client, BUCKET_WORKERS at a time each
+    client = AwsClient(aws_ctx())
+    assert client._boto_config.max_pool_connections >= 2 * s3.BUCKET_WORKERS
+
+
+def test_an_account_block_that_cannot_be_read_fails_the_collector(
+    aws: Callable[..., Any], collect_service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it is read beside the buckets, in a thread of its own: its failure still fails the run
+    seed(aws)
+    original = AwsClient.call
+
+    def call(self: AwsClient, service: str, operation: str, *a: Any, **kw: Any) -> Any:
+        if service == "s3control":
+            raise MalformedResponse("s3control:GetPublicAccessBlock answered garbage")
+        return original(self, service, operation, *a, **kw)
+
+    monkeypatch.setattr(AwsClient, "call", call)
+    with pytest.raises(MalformedResponse, match="answered garbage"):
+        collect_service(s3.SERVICE)

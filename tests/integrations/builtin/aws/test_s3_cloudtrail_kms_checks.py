@@ -276,3 +276,86 @@ def test_keys_that_cannot_rotate_are_not_applicable(
         "not_applicable",
         detail,
     )
+
+
+ACL_IGNORED = {"not_read": "IgnorePublicAcls is on in the bucket's public access block"}
+BLOCK_COVERED = {"not_read": "the account's public access block has all four settings on"}
+ACCOUNT_IGNORES = {"not_read": "IgnorePublicAcls is on in the account's public access block"}
+ACCOUNT_RESTRICTS = {"not_read": "RestrictPublicBuckets is on in the account's public access block"}
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # the bucket's block ignores public ACLs: the unread ACL cannot open the bucket
+        (bucket(acl=ACL_IGNORED), ("pass", "")),
+        (bucket(acl=ACL_IGNORED, policy=policy(PUBLIC_READ),
+                public_access_block={**ALL_ON, "RestrictPublicBuckets": False}),
+         ("fail", "policy allows anyone (statement Read)")),
+        # the account's block covers the bucket: neither the bucket's block nor its ACL read
+        (bucket(public_access_block=BLOCK_COVERED, acl=ACCOUNT_IGNORES,
+                account_public_access_block=ALL_ON, policy=policy(PUBLIC_READ)), ("pass", "")),
+        # an ACL not read while nothing ignores public ACLs cannot be judged
+        (bucket(acl=ACL_IGNORED, public_access_block=None),
+         ("error", f"acl: not read ({ACL_IGNORED['not_read']})")),
+        (bucket(acl=ACL_IGNORED, public_access_block=BLOCK_COVERED),
+         ("error", f"acl: not read ({ACL_IGNORED['not_read']})")),
+    ],
+)  # fmt: skip
+def test_policy_not_public_with_an_acl_not_read(
+    judge: Callable[..., Any], data: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    status, detail = verdict(judge, "aws_s3_bucket_policy_not_public", S3B, data)
+    assert (status, detail or "") == expected
+
+
+@pytest.mark.parametrize(
+    ("account", "expected"),
+    [
+        (ALL_ON, ("pass", "")),
+        (None, ("error", f"public_access_block: not read ({BLOCK_COVERED['not_read']})")),
+        (PARTIAL, ("error", f"public_access_block: not read ({BLOCK_COVERED['not_read']})")),
+        (REFUSED, ("error", f"public_access_block: not read ({BLOCK_COVERED['not_read']})")),
+    ],
+)
+def test_bucket_block_not_read_passes_only_on_the_account_block(
+    judge: Callable[..., Any], account: Any, expected: tuple[str, str]
+) -> None:
+    data = bucket(public_access_block=BLOCK_COVERED, account_public_access_block=account)
+    status, detail = verdict(judge, "aws_s3_bucket_public_access_block", S3B, data)
+    assert (status, detail or "") == expected
+
+
+def test_tls_only_needs_the_policy_read(judge: Callable[..., Any]) -> None:
+    data = bucket(policy={"not_read": "why"})
+    assert verdict(judge, "aws_s3_bucket_tls_only", S3B, data) == (
+        "error",
+        "policy: not read (why)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("log_bucket", "expected"),
+    [
+        # the bucket's block neutralises both the policy and the ACL: neither read
+        ({"public_access_block": ALL_ON,
+          "policy": {"not_read": "RestrictPublicBuckets is on in the bucket's public access block"},
+          "acl": ACL_IGNORED}, ("pass", "")),
+        # the account's block covers it all
+        ({"public_access_block": BLOCK_COVERED, "account_public_access_block": ALL_ON,
+          "policy": ACCOUNT_RESTRICTS, "acl": ACCOUNT_IGNORES}, ("pass", "")),
+        # the ACL is not read but the policy opens the bucket: fail on the policy
+        ({"public_access_block": {**ALL_ON, "RestrictPublicBuckets": False},
+          "policy": policy(PUBLIC_READ), "acl": ACL_IGNORED},
+         ("fail", "policy allows anyone (statement Read)")),
+        # a policy not read although nothing restricts public policies cannot be judged
+        ({"public_access_block": None, "policy": {"not_read": "why"}, "acl": {"grants": []}},
+         ("error", "policy: not read (why)")),
+    ],
+)  # fmt: skip
+def test_trail_log_bucket_parts_not_read(
+    judge: Callable[..., Any], log_bucket: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    data = trail(log_bucket={**trail()["log_bucket"], **log_bucket})
+    status, detail = verdict(judge, "aws_cloudtrail_bucket_not_public", CTT, data)
+    assert (status, detail or "") == expected

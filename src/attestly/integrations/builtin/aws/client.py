@@ -15,6 +15,10 @@ session, its clients and the lock are shared by every collector of a run (throug
 `ctx.shared`): a session loads botocore's endpoint data and each service model it creates a
 client for, several MB each, so a session per collector held them once per collector.
 
+A session's botocore models keep only the operations the integration declares (the service
+modules' `AwsService.operations` and the client's own, `CLIENT_OPERATIONS`; see
+`botocore_models`), and `call` refuses any other, naming it.
+
 boto3 and botocore are imported where they are used, not here: the integration is registered
 (and this module imported) in every process at start-up, and they weigh ~8 MB before the
 first client exists.
@@ -27,6 +31,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import jmespath
@@ -52,6 +57,11 @@ T = TypeVar("T")
 GLOBAL = "global"  # the region part of the key of account-wide resources (IAM, S3 account)
 DEFAULT_HOME_REGION = "us-east-1"
 MAX_REGION_WORKERS = 8
+# Connections a client keeps per host. A client serves several collectors at once (the home
+# region's s3 client: S3's 16 bucket readers and CloudTrail's log-bucket readers), and a
+# connection returned to a full pool is dropped ("Connection pool is full"), so the next
+# request pays a new TCP and TLS handshake.
+POOL_CONNECTIONS = 32
 
 THROTTLING_CODES = frozenset(
     {
@@ -96,6 +106,31 @@ PERMISSION_CODES = frozenset(
 TRANSIENT_CODES = frozenset(
     {"InternalError", "InternalFailure", "ServiceUnavailable", "InternalServerError"}
 )
+
+# What the client calls itself, whatever the collectors (the account id, the role, the
+# regions), and what botocore calls on the session's clients: its credential providers assume
+# a profile's role or a web identity (EKS, CI) through STS, and S3 asks a bucket's region with
+# HeadBucket when a request is redirected, and opens sessions for S3 Express buckets.
+CLIENT_OPERATIONS: Mapping[str, tuple[str, ...]] = {
+    "sts": ("GetCallerIdentity", "AssumeRole", "AssumeRoleWithWebIdentity"),
+    "ec2": ("DescribeRegions",),
+    "s3": ("HeadBucket", "CreateSession"),
+}
+
+
+@cache
+def declared_operations() -> Mapping[str, frozenset[str]]:
+    """service -> every operation the integration calls on it: `CLIENT_OPERATIONS` and each
+    service module's `AwsService.operations`."""
+    # the service modules import this one, so they are looked up when first needed
+    from attestly.integrations.builtin.aws.collectors import SERVICES
+
+    found: dict[str, set[str]] = {name: set(ops) for name, ops in CLIENT_OPERATIONS.items()}
+    for service in SERVICES:
+        for name, ops in service.operations.items():
+            found.setdefault(name, set()).update(ops)
+    return {name: frozenset(ops) for name, ops in found.items()}
+
 
 # IAM action names that differ from the API operation names (S3 mostly).
 IAM_ACTIONS: Mapping[tuple[str, str], str] = {
@@ -163,12 +198,15 @@ def translate_error(exc: Exception, service: str, operation: str, region: str) -
 
 
 class _SharedSession:
-    """The boto3 session of a run and its clients, for all of the run's collectors."""
+    """The boto3 session of a run and its clients, for all of the run's collectors, and what
+    they read once for all (`AwsClient.once`)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.session: boto3.session.Session | None = None
         self.clients: dict[tuple[str, str], Any] = {}
+        self.memo: dict[str, Any] = {}
+        self.memo_locks: dict[str, threading.Lock] = {}
 
 
 SHARED_KEY = "aws.session"  # the key of the `_SharedSession` in `ctx.shared`
@@ -197,7 +235,7 @@ class AwsClient:
             connect_timeout=ctx.timeout,
             read_timeout=ctx.timeout,
             retries={"total_max_attempts": 1},  # ctx.retry does the retrying, and counts it
-            max_pool_connections=MAX_REGION_WORKERS * 2,
+            max_pool_connections=POOL_CONNECTIONS,
             user_agent_extra="attestly",
         )
 
@@ -207,6 +245,12 @@ class AwsClient:
     def home_region(self) -> str:
         """Where global services (IAM, STS, S3's bucket list) are called."""
         return self.config.regions[0] if self.config.regions else DEFAULT_HOME_REGION
+
+    def _new_session(self, **kwargs: Any) -> boto3.session.Session:
+        """A boto3 session whose botocore models keep only the declared operations."""
+        from attestly.integrations.builtin.aws.botocore_models import lean_session
+
+        return self._session_factory(botocore_session=lean_session(declared_operations()), **kwargs)
 
     def _base_session(self) -> boto3.session.Session:
         from botocore.exceptions import BotoCoreError
@@ -223,7 +267,7 @@ class AwsClient:
         elif config.profile:
             kwargs["profile_name"] = config.profile
         try:
-            return self._session_factory(**kwargs)
+            return self._new_session(**kwargs)
         except BotoCoreError as exc:  # an unknown profile
             raise BadCredentials(f"cannot build an AWS session: {exc}") from exc
 
@@ -262,7 +306,7 @@ class AwsClient:
                 raise error from exc
 
         credentials = self.ctx.retry(assume, what="sts:AssumeRole")["Credentials"]
-        return self._session_factory(
+        return self._new_session(
             aws_access_key_id=credentials["AccessKeyId"],
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials["SessionToken"],
@@ -312,6 +356,11 @@ class AwsClient:
         from botocore.exceptions import BotoCoreError, ClientError
         from botocore.parsers import ResponseParserError
 
+        if operation not in declared_operations().get(service, ()):
+            raise CollectorError(
+                f"{service}:{operation} is not declared in the AWS integration's operations "
+                "(AwsService.operations): a bug in the integration"
+            )
         region = region or self.home_region
         absent = frozenset(missing)
         client = self.client(service, region)
@@ -388,14 +437,31 @@ class AwsClient:
 
     # -- account and regions ---------------------------------------------------------------
 
+    def once(self, key: str, read: Callable[[], T]) -> T:
+        """`read()` once per run, its answer shared by every collector of the run (the account
+        id, the account's S3 public access block); collectors asking at the same time wait for
+        the first. A read that raises is not kept: the next caller reads again."""
+        shared = self._shared
+        with shared.lock:
+            lock = shared.memo_locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in shared.memo:
+                shared.memo[key] = read()
+            found: T = shared.memo[key]
+            return found
+
     def account_id(self) -> str:
-        """The account the credentials (or the assumed role) belong to (sts:GetCallerIdentity)."""
+        """The account the credentials (or the assumed role) belong to (sts:GetCallerIdentity,
+        once per run)."""
         if self._account_id is None:
-            identity = self.call("sts", "GetCallerIdentity")
-            if not identity or not identity.get("Account"):
-                raise MalformedResponse("sts:GetCallerIdentity answered without an account id")
-            self._account_id = str(identity["Account"])
+            self._account_id = self.once("sts.account_id", self._caller_account)
         return self._account_id
+
+    def _caller_account(self) -> str:
+        identity = self.call("sts", "GetCallerIdentity")
+        if not identity or not identity.get("Account"):
+            raise MalformedResponse("sts:GetCallerIdentity answered without an account id")
+        return str(identity["Account"])
 
     def regions(self) -> list[str]:
         """The configured regions, or every region enabled for the account."""

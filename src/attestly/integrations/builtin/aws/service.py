@@ -36,6 +36,9 @@ class AwsService:
     probe: Probe
     description: str = ""
     permissions: tuple[str, ...] = ()  # every IAM action the collector calls, for the docs
+    # every API operation the collector (and its probe) calls, by botocore service name: the
+    # session's botocore models keep only these (see botocore_models), and others are refused
+    operations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def jsonable(value: Any) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from attestly.checks.types import Status, Verdict
+from attestly.integrations.builtin.common import part_unread
 
 PUBLIC_GROUPS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
@@ -138,27 +139,24 @@ def _flag(block: Any, name: str) -> bool:
     return isinstance(block, Mapping) and not block.get("error") and block.get(name) is True
 
 
-def _error(part: Any) -> str:
-    return str(part["error"]) if isinstance(part, Mapping) and part.get("error") else ""
-
-
 def public_exposure(bucket: Mapping[str, Any]) -> bool | Verdict:
     """Pass (True) when the bucket is not public; fail naming what opens it; error when a part
-    that could open it could not be read. Reads `policy`, `acl`, `public_access_block` and
-    `account_public_access_block`."""
+    that could open it could not be read, or was not read (`{"not_read": ...}`: the collector
+    skips only what a block neutralises, so this is never needed then). Reads `policy`, `acl`,
+    `public_access_block` and `account_public_access_block`."""
     blocks = (bucket.get("public_access_block"), bucket.get("account_public_access_block"))
     reasons: list[str] = []
     errors: list[str] = []
     if not any(_flag(b, "RestrictPublicBuckets") for b in blocks):
         policy = bucket.get("policy")
-        if _error(policy):
-            errors.append(f"policy: {_error(policy)}")
+        if why := part_unread(policy):
+            errors.append(f"policy: {why}")
         elif sids := public_statements(policy):
             reasons.append("policy allows anyone (statement " + ", ".join(sids) + ")")
     if not any(_flag(b, "IgnorePublicAcls") for b in blocks):
         acl = bucket.get("acl")
-        if _error(acl):
-            errors.append(f"acl: {_error(acl)}")
+        if why := part_unread(acl):
+            errors.append(f"acl: {why}")
         elif grants := public_grants(acl):
             reasons.append("ACL grants " + ", ".join(grants))
     if reasons:

@@ -122,4 +122,7 @@ SERVICE = AwsService(
     probe=Probe("backup", "ListBackupPlans", {"MaxResults": 1}),
     description="AWS Backup plans with their rules, and vaults with their encryption (per region).",
     permissions=("backup:ListBackupPlans", "backup:GetBackupPlan", "backup:ListBackupVaults"),
+    operations={
+        "backup": ("ListBackupPlans", "GetBackupPlan", "ListBackupVaults"),
+    },
 )

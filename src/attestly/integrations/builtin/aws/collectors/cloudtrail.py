@@ -5,7 +5,10 @@ organization trail) is seen too; trails are then de-duplicated by ARN. Per trail
 region: `GetTrailStatus` and `GetEventSelectors`. Per distinct log bucket: `GetBucketLocation`,
 then its public access block, policy and ACL in the bucket's region (the same reads as the S3
 collector, so this collector judges the log bucket on its own, whatever regions S3 covers),
-plus the account's public access block once.
+plus the account's public access block once per run (shared with the S3 collector). A part the
+blocks neutralise is not read: the ACL under IgnorePublicAcls, the policy under
+RestrictPublicBuckets (only the exposure is judged from it here), the bucket's block when the
+account's has all four settings on.
 
 Besides one record per trail, an account record lists every trail with whether it is
 multi-region and logging: "is there a multi-region trail that logs" is a question about the
@@ -57,8 +60,11 @@ def _trail_call(client: AwsClient, operation: str, region: str, **params: Any) -
         raise
 
 
-def log_bucket(client: AwsClient, name: str, home_region: str) -> dict[str, Any]:
-    """The exposure of a trail's log bucket: its block, policy and ACL, or why they are unknown."""
+def log_bucket(
+    client: AwsClient, name: str, home_region: str, account_block: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The exposure of a trail's log bucket: its block, policy and ACL, or why they are unknown.
+    What the blocks neutralise is not read (see `read_exposure`)."""
     try:
         location = client.call(
             "s3", "GetBucketLocation", home_region, missing=("NoSuchBucket",), Bucket=name
@@ -70,7 +76,7 @@ def log_bucket(client: AwsClient, name: str, home_region: str) -> dict[str, Any]
     constraint = location.get("LocationConstraint") or ""
     region = LEGACY_LOCATIONS.get(constraint, constraint)
     try:
-        exposure = read_exposure(client, name, region)
+        exposure = read_exposure(client, name, region, account_block)
     except BucketGone:
         return {"name": name, "missing": True}
     return {"name": name, "region": region, "missing": False, **exposure}
@@ -94,14 +100,16 @@ def collect(client: AwsClient) -> Iterator[Record]:
     found = list(concurrently(details, trails))
     buckets = sorted({t["S3BucketName"] for t in trails if t.get("S3BucketName")})
     homes = {t["S3BucketName"]: t.get("HomeRegion") or client.home_region for t in trails}
+    account_block = account_public_access_block(client) if buckets else None
     exposures = dict(
         zip(
             buckets,
-            concurrently(lambda name: log_bucket(client, name, homes[name]), buckets),
+            concurrently(
+                lambda name: log_bucket(client, name, homes[name], account_block), buckets
+            ),
             strict=True,
         )
     )
-    account_block = account_public_access_block(client) if buckets else None
 
     summary: list[dict[str, Any]] = []
     for trail, extra in zip(trails, found, strict=True):
@@ -165,4 +173,9 @@ SERVICE = AwsService(
         "s3:GetBucketAcl",
         "s3:GetAccountPublicAccessBlock",
     ),
+    operations={
+        "cloudtrail": ("DescribeTrails", "GetTrailStatus", "GetEventSelectors"),
+        "s3": ("GetBucketLocation", "GetPublicAccessBlock", "GetBucketPolicy", "GetBucketAcl"),
+        "s3control": ("GetPublicAccessBlock",),
+    },
 )

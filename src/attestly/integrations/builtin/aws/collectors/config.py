@@ -87,4 +87,11 @@ SERVICE = AwsService(
         "config:DescribeConfigurationRecorderStatus",
         "config:DescribeDeliveryChannels",
     ),
+    operations={
+        "config": (
+            "DescribeConfigurationRecorders",
+            "DescribeConfigurationRecorderStatus",
+            "DescribeDeliveryChannels",
+        ),
+    },
 )

@@ -202,4 +202,13 @@ SERVICE = AwsService(
         "ec2:DescribeVolumes",
         "ec2:GetEbsEncryptionByDefault",
     ),
+    operations={
+        "ec2": (
+            "DescribeSecurityGroups",
+            "DescribeNetworkInterfaces",
+            "DescribeInstances",
+            "DescribeVolumes",
+            "GetEbsEncryptionByDefault",
+        ),
+    },
 )

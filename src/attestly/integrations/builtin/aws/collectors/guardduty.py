@@ -62,4 +62,7 @@ SERVICE = AwsService(
     probe=Probe("guardduty", "ListDetectors"),
     description="GuardDuty detectors and their status (per region).",
     permissions=("guardduty:ListDetectors", "guardduty:GetDetector"),
+    operations={
+        "guardduty": ("ListDetectors", "GetDetector"),
+    },
 )

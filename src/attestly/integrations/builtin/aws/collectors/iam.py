@@ -210,4 +210,13 @@ SERVICE = AwsService(
         "iam:GetCredentialReport",
         "iam:GetAccountAuthorizationDetails",
     ),
+    operations={
+        "iam": (
+            "GetAccountSummary",
+            "GetAccountPasswordPolicy",
+            "GenerateCredentialReport",
+            "GetCredentialReport",
+            "GetAccountAuthorizationDetails",
+        ),
+    },
 )

@@ -118,4 +118,7 @@ SERVICE = AwsService(
         "kms:DescribeKey",
         "kms:GetKeyRotationStatus",
     ),
+    operations={
+        "kms": ("ListKeys", "ListAliases", "DescribeKey", "GetKeyRotationStatus"),
+    },
 )

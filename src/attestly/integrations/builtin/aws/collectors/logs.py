@@ -60,4 +60,7 @@ SERVICE = AwsService(
     probe=Probe("logs", "DescribeLogGroups", {"limit": 1}),
     description="CloudWatch Logs log groups with their retention and encryption (per region).",
     permissions=("logs:DescribeLogGroups",),
+    operations={
+        "logs": ("DescribeLogGroups",),
+    },
 )

@@ -112,4 +112,7 @@ SERVICE = AwsService(
     description="DB instances' encryption, backups, public access, deletion protection and "
     "Multi-AZ, with their Aurora cluster's settings (per region).",
     permissions=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
+    operations={
+        "rds": ("DescribeDBInstances", "DescribeDBClusters"),
+    },
 )

@@ -7,14 +7,20 @@ its `BucketRegion` filter (so every bucket arrives with its region and no
 in a region outside the configuration is not read, as Prowler does; leave `regions` empty to
 read every enabled region, which covers every bucket the account owns.
 
-S3 has no batch API for bucket settings, so each bucket costs six calls (encryption, public
-access block, versioning, logging, policy, ACL), run for many buckets at once in a bounded
-thread pool. "Not configured" answers (no policy, no encryption, no block) are data (None).
-A bucket deleted while it is read is skipped. A refused per-bucket read (a bucket policy that
-denies the auditor, a missing `s3:GetBucketPolicy`) is recorded as `{"error": ...}` in that
-part, so the checks that need it answer `error` and the others still judge the bucket; every
-other failure (credentials, throttling past the retries, a malformed answer) fails the
-collector.
+S3 has no batch API for bucket settings, so each bucket costs up to six calls (versioning,
+encryption, logging, policy, public access block, ACL), run for many buckets at once in a
+bounded thread pool. The account's block is read beside the listings; each bucket's block is
+read after the account's and before its ACL, and a setting that cannot make the bucket public
+is not read: the ACL when `IgnorePublicAcls` is on (in the bucket's or the account's block: S3
+then ignores every public grant), and the bucket's block when the account's has all four
+settings on (it then covers the bucket whatever the bucket's says). Such a part is recorded as
+`{"not_read": "<why>"}`, so the evidence says what was skipped and why, and a check that would
+need it answers `error`.
+"Not configured" answers (no policy, no encryption, no block) are data (None). A bucket
+deleted while it is read is skipped. A refused per-bucket read (a bucket policy that denies
+the auditor, a missing `s3:GetBucketPolicy`) is recorded as `{"error": ...}` in that part, so
+the checks that need it answer `error` and the others still judge the bucket; every other
+failure (credentials, throttling past the retries, a malformed answer) fails the collector.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ KIND_BUCKET = "aws.s3.bucket"
 BUCKET_WORKERS = 16
 PAGE_SIZE = 10000  # the most ListBuckets hands back per page
 BLOCK_FIELDS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+ACCOUNT_BLOCK_KEY = "s3.account_public_access_block"  # in the run's memo (`AwsClient.once`)
 
 
 class BucketGone(Exception):
@@ -51,7 +58,12 @@ def _block(answer: Mapping[str, Any] | None) -> dict[str, bool] | None:
 
 
 def account_public_access_block(client: AwsClient) -> dict[str, Any] | None:
-    """The account-level block (s3control), None when not set, `{"error"}` when refused."""
+    """The account-level block (s3control), None when not set, `{"error"}` when refused.
+    Read once per run: the S3 and CloudTrail collectors both need it."""
+    return client.once(ACCOUNT_BLOCK_KEY, lambda: _read_account_block(client))
+
+
+def _read_account_block(client: AwsClient) -> dict[str, Any] | None:
     try:
         answer = client.call(
             "s3control",
@@ -146,26 +158,73 @@ def _logging(answer: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def read_exposure(client: AwsClient, name: str, region: str) -> dict[str, Any]:
-    """Public access block, policy and ACL of one bucket: what says whether it is public.
-    Raises BucketGone when the bucket no longer exists."""
+def _on(block: Any, flag: str) -> bool:
+    """Whether a block that was read has `flag` on."""
+    return isinstance(block, Mapping) and block.get(flag) is True
+
+
+def read_block_and_acl(
+    client: AwsClient, name: str, region: str, account_block: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The bucket's public access block, then its ACL, each recorded as `{"not_read": why}`
+    instead when the blocks make it irrelevant: the bucket's block when `account_block` has all
+    four settings on, the ACL when either block has IgnorePublicAcls on (S3 then ignores every
+    public grant). Raises BucketGone when the bucket no longer exists."""
     no_block = ("NoSuchPublicAccessBlockConfiguration",)
-    return {
-        "public_access_block": _part(
-            lambda: _block(_get(client, "GetPublicAccessBlock", name, region, no_block))
-        ),
-        "policy": _part(
-            lambda: _policy(_get(client, "GetBucketPolicy", name, region, ("NoSuchBucketPolicy",)))
-        ),
-        "acl": _part(lambda: _acl(_get(client, "GetBucketAcl", name, region))),
-    }
+    if all(_on(account_block, flag) for flag in BLOCK_FIELDS):
+        block: Any = {"not_read": "the account's public access block has all four settings on"}
+    else:
+        block = _part(lambda: _block(_get(client, "GetPublicAccessBlock", name, region, no_block)))
+    acl: Any
+    if ignored := _neutralised_by("IgnorePublicAcls", block, account_block):
+        acl = {"not_read": ignored}
+    else:
+        acl = _part(lambda: _acl(_get(client, "GetBucketAcl", name, region)))
+    return {"public_access_block": block, "acl": acl}
 
 
-def read_bucket(client: AwsClient, name: str, region: str) -> dict[str, Any] | None:
-    """Everything the bucket checks read, or None when the bucket vanished meanwhile."""
+def read_policy(client: AwsClient, name: str, region: str) -> Any:
+    """The bucket policy, parsed; None when it has none. Raises BucketGone."""
+    return _part(
+        lambda: _policy(_get(client, "GetBucketPolicy", name, region, ("NoSuchBucketPolicy",)))
+    )
+
+
+def read_exposure(
+    client: AwsClient, name: str, region: str, account_block: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Public access block, policy and ACL of one bucket, for a caller that judges only
+    whether it is public: besides what `read_block_and_acl` leaves unread, the policy is not
+    read when a block has RestrictPublicBuckets on. Raises BucketGone."""
+    parts = read_block_and_acl(client, name, region, account_block)
+    restricted = _neutralised_by(
+        "RestrictPublicBuckets", parts["public_access_block"], account_block
+    )
+    policy = {"not_read": restricted} if restricted else read_policy(client, name, region)
+    return {**parts, "policy": policy}
+
+
+def _neutralised_by(flag: str, block: Any, account_block: Any) -> str:
+    """Why a part neutralised by `flag` need not be read ("" when it must be)."""
+    if _on(account_block, flag):
+        return f"{flag} is on in the account's public access block"
+    if _on(block, flag):
+        return f"{flag} is on in the bucket's public access block"
+    return ""
+
+
+def read_bucket(
+    client: AwsClient,
+    name: str,
+    region: str,
+    account_block: Callable[[], Mapping[str, Any] | None],
+) -> dict[str, Any] | None:
+    """Everything the bucket checks read, or None when the bucket vanished meanwhile. The
+    account's block (`account_block()`, which may still be on its way) is needed only for the
+    bucket's block and ACL, so they are read last."""
     no_encryption = ("ServerSideEncryptionConfigurationNotFoundError",)
     try:
-        return {
+        parts = {
             "versioning": _part(
                 lambda: _versioning(_get(client, "GetBucketVersioning", name, region))
             ),
@@ -175,8 +234,9 @@ def read_bucket(client: AwsClient, name: str, region: str) -> dict[str, Any] | N
                 )
             ),
             "logging": _part(lambda: _logging(_get(client, "GetBucketLogging", name, region))),
-            **read_exposure(client, name, region),
+            "policy": read_policy(client, name, region),
         }
+        return {**parts, **read_block_and_acl(client, name, region, account_block())}
     except BucketGone:
         return None
 
@@ -197,37 +257,42 @@ def concurrently(
 
 def collect(client: AwsClient) -> Iterator[Record]:
     account_id = client.account_id()
-    account_block = account_public_access_block(client)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aws-s3-account") as aside:
+        # The account's block decides which of a bucket's parts are read, but only the last
+        # two of them: it is read beside the listings and the buckets' first reads, not
+        # before them (one round trip less on the collector's path).
+        account = aside.submit(account_public_access_block, client)
+        buckets = client.per_region(lambda region: list_buckets(client, region))
+
+        def one(bucket: Mapping[str, Any]) -> Record | None:
+            name, region = bucket["Name"], bucket["Region"]
+            parts = read_bucket(client, name, region, account.result)
+            if parts is None:
+                return None
+            return Record(
+                KIND_BUCKET,
+                client.key(region, "s3", f"bucket/{name}"),
+                jsonable(
+                    {
+                        "name": name,
+                        "arn": f"arn:aws:s3:::{name}",
+                        "region": region,
+                        "created": bucket.get("CreationDate"),
+                        **parts,
+                        "account_public_access_block": account.result(),
+                    }
+                ),
+            )
+
+        for found in concurrently(one, buckets):
+            if found is not None:
+                yield found
+        account_block = account.result()
     yield Record(
         KIND_ACCOUNT,
         client.key(GLOBAL, "s3", "account"),
         jsonable({"account_id": account_id, "public_access_block": account_block}),
     )
-    buckets = client.per_region(lambda region: list_buckets(client, region))
-
-    def one(bucket: Mapping[str, Any]) -> Record | None:
-        name, region = bucket["Name"], bucket["Region"]
-        parts = read_bucket(client, name, region)
-        if parts is None:
-            return None
-        return Record(
-            KIND_BUCKET,
-            client.key(region, "s3", f"bucket/{name}"),
-            jsonable(
-                {
-                    "name": name,
-                    "arn": f"arn:aws:s3:::{name}",
-                    "region": region,
-                    "created": bucket.get("CreationDate"),
-                    **parts,
-                    "account_public_access_block": account_block,
-                }
-            ),
-        )
-
-    for found in concurrently(one, buckets):
-        if found is not None:
-            yield found
 
 
 SERVICE = AwsService(
@@ -247,4 +312,16 @@ SERVICE = AwsService(
         "s3:GetBucketPolicy",
         "s3:GetBucketAcl",
     ),
+    operations={
+        "s3": (
+            "ListBuckets",
+            "GetBucketVersioning",
+            "GetBucketEncryption",
+            "GetBucketLogging",
+            "GetPublicAccessBlock",
+            "GetBucketPolicy",
+            "GetBucketAcl",
+        ),
+        "s3control": ("GetPublicAccessBlock",),
+    },
 )
