@@ -100,3 +100,84 @@ def test_workers_serve_are_replaced_and_stop_together(
     text = (tmp_path / "serve.log").read_text()
     assert "2 serving processes" in text
     assert "exited with status -9; starting another" in text
+
+
+def connections_per_worker(workers: set[int], port: int) -> dict[int, int]:
+    """How many established connections to `port` each worker holds (from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "01" and int(local.rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{inode}]")
+    found = {}
+    for pid in workers:
+        held = 0
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                held += str(fd.readlink()) in inodes
+            except OSError:
+                continue
+        found[pid] = held
+    return found
+
+
+def test_kept_connections_are_spread_over_the_workers(
+    run_cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    """Clients keep their connections, so a worker serves what it accepted for as long as the
+    client stays: forty clients must not land mostly on one of two workers."""
+    import http.client
+
+    password = tmp_path / "pw"
+    password.write_text("a long enough admin password 7\n")
+    assert run_cli("init", "--admin-password-file", str(password)).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ATTESTLY_") and k != "DJANGO_SETTINGS_MODULE"
+    }
+    env["ATTESTLY_DATA_DIR"] = str(tmp_path / "data")
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [*ATTESTLY, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    clients: list[http.client.HTTPConnection] = []
+    try:
+        wait_for(lambda: healthy(port) and len(children(server.pid)) == 2)
+        # All connect at once (the kernel queues them before any worker accepts), as a page's
+        # requests or a team starting work do; then each sends a request. Three rounds: on
+        # one shared socket, one round in three or so left a worker with 4 of the 40.
+        for _round in range(3):
+            for _ in range(40):
+                client = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                client.connect()
+                clients.append(client)
+            for client in clients:
+                client.request("GET", "/healthz")
+            for client in clients:
+                assert client.getresponse().read() is not None
+            held = connections_per_worker(children(server.pid), port)
+            assert sum(held.values()) == 40, held
+            assert min(held.values()) >= 8, held  # an even spread gives 20 each, give or take
+            for client in clients:
+                client.close()
+            clients.clear()
+            wait_for(lambda: sum(connections_per_worker(children(server.pid), port).values()) == 0)
+    finally:
+        for client in clients:
+            client.close()
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=90)
+        finally:
+            if server.poll() is None:
+                server.kill()
+            log.close()

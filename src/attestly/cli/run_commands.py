@@ -48,16 +48,19 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _serve(host: str, port: int, threads: int, workers: int = 1) -> None:
-    from attestly.cli.serving import Arbiter, bind, worker_count
+    from attestly.cli.serving import Arbiter, bind, spreads_connections, worker_count, worker_socket
 
+    count = worker_count(workers)
+    # Several workers each listen on a socket of their own where the kernel spreads
+    # connections over them (cli.serving); the parent's socket only holds the address.
+    own_sockets = count > 1 and spreads_connections()
     try:
-        sock = bind(host, port)
+        sock = bind(host, port, shared_port=own_sockets)
     except OSError as exc:
         raise fail(
             f"cannot listen on {host}:{port} ({exc.strerror}); "
             "is another server running there? Pass --port to choose another"
         ) from None
-    count = worker_count(workers)
     _settle()
     if count == 1:
         _serve_on(sock, threads, scheduler=True)
@@ -67,7 +70,16 @@ def _serve(host: str, port: int, threads: int, workers: int = 1) -> None:
     # Forked workers must not share the parent's database connections.
     connections.close_all()
     console.print(f"{count} serving processes, {threads} request threads each")
-    Arbiter(count, lambda index: _serve_on(sock, threads, scheduler=index == 0)).run()
+
+    def serve_one(index: int) -> None:
+        if own_sockets:
+            listening = worker_socket(sock)
+            sock.close()  # this process's copy; the parent keeps the address
+        else:
+            listening = sock
+        _serve_on(listening, threads, scheduler=index == 0)
+
+    Arbiter(count, serve_one).run()
     console.print("Stopped.")
 
 
