@@ -253,8 +253,13 @@ def run(args: argparse.Namespace) -> int:
         + ", ".join(f"{n:,} {what}" for what, n in seeded.counts.items()),
         flush=True,
     )
-    from django.db import connections
+    from django.db import connection, connections
 
+    # The planner's statistics, as a database holding a year of data has them (PostgreSQL's
+    # autovacuum gathers them after bulk changes; right after seeding it has not run yet, and
+    # without them the newest run of a workspace is found by sorting all its runs).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     connections.close_all()
     port = free_port()
     server = start_server(env, port, Path(data_dir) / "serve.log", args.workers)
