@@ -169,3 +169,43 @@ def test_every_reader_of_a_workspace_shares_its_kept_bodies(
         page = viewer.get("/controls/").content.decode()
     assert not [q for q in captured.captured_queries if "controls_control" in q["sql"]]
     assert "bob" in page and "alice" not in page.split("<main")[0]
+
+
+def test_requests_wanting_the_same_value_at_once_compute_it_once(acme: Workspace) -> None:
+    """Right after a write, the first request computes what is kept and the ones arriving
+    meanwhile wait for it instead of computing it too; a failed computation leaves the others
+    to compute it themselves."""
+    import threading
+    import time
+
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return 42
+
+    answers: list[int] = []
+
+    def ask() -> None:
+        from django.db import connection
+
+        try:
+            answers.append(datacache.cached(("x",), [acme.pk], slow, on=("c",)))
+        finally:
+            connection.close()  # this thread's own
+
+    threads = [threading.Thread(target=ask) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [42] * 5
+    assert len(calls) == 1
+
+    def failing() -> int:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        datacache.cached(("y",), [acme.pk], failing, on=("c",))
+    assert datacache.cached(("y",), [acme.pk], lambda: 7, on=("c",)) == 7

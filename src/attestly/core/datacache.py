@@ -159,10 +159,19 @@ def store(full_key: Hashable, value: Any) -> None:
             _size -= dropped
 
 
+_computing: dict[Hashable, threading.Event] = {}
+WAIT_FOR_OTHER_S = 30.0
+
+
 def cached(key: Hashable, workspace_ids: Iterable[int], compute: Callable[[], T], on: Depends) -> T:
     """`compute()`, or its value from the last call with the same key while the workspaces'
     data versions (for what it depends `on`) are unchanged and it is younger than the time to
     live.
+
+    Right after a write, several requests of a process often want the same value at once (the
+    dashboard, a list): one computes it and the others wait for it, rather than all of them
+    computing it side by side at the moment the server is busiest. Should the one computing
+    fail, each waiting request computes it itself.
 
     The value is shared between requests: callers must not change it.
     """
@@ -170,8 +179,22 @@ def cached(key: Hashable, workspace_ids: Iterable[int], compute: Callable[[], T]
         return compute()
     full_key = versioned(key, workspace_ids, on)
     value = lookup(full_key)
-    if value is MISSING:
-        value = compute()
-        store(full_key, value)
-    result: T = value
-    return result
+    if value is not MISSING:
+        kept: T = value
+        return kept
+    with _lock:
+        running = _computing.get(full_key)
+        if running is None:
+            _computing[full_key] = threading.Event()
+    if running is not None:  # another request is computing it: wait for its value
+        running.wait(WAIT_FOR_OTHER_S)
+        value = lookup(full_key)
+        return compute() if value is MISSING else value
+    try:
+        fresh = compute()
+        store(full_key, fresh)
+    finally:
+        with _lock:
+            done = _computing.pop(full_key)
+        done.set()
+    return fresh
