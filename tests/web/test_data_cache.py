@@ -209,3 +209,17 @@ def test_requests_wanting_the_same_value_at_once_compute_it_once(acme: Workspace
     with pytest.raises(RuntimeError):
         datacache.cached(("y",), [acme.pk], failing, on=("c",))
     assert datacache.cached(("y",), [acme.pk], lambda: 7, on=("c",)) == 7
+
+
+def test_a_sign_in_renews_nothing_kept(alice: User, acme: Workspace) -> None:
+    """Sign-ins are audited on the installation's chain, beside the catalog's syncs: only the
+    catalog's part of that chain is in the keys, or every sign-in would empty the cache."""
+    from attestly.accounts.actions import do_record_sign_in
+
+    adopt(acme, alice)
+    client = signed_in(alice)
+    before = unowned(client)
+    first = Control.objects.filter(workspace=acme, owner__isnull=True).order_by("ref")[0]
+    Control.objects.filter(pk=first.pk).update(owner=alice)  # unaudited: stays unseen
+    do_record_sign_in(user=alice, ip="127.0.0.1", method="password")
+    assert unowned(client) == before

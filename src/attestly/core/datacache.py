@@ -11,8 +11,9 @@ outside the actions.
 
 Each kept value says what it depends on (`on`): some domains, RUNS, SNAPSHOTS, or EVERYTHING
 (any audited write). A control edited moves "controls" and so renews the controls list and
-the dashboard, while the evidence list stays kept. The installation chain (users, the
-catalog) is part of every key.
+the dashboard, while the evidence list stays kept. The catalog's version (its syncs, on the
+installation's chain) is part of every key; the rest of that chain (sign-ins, accounts) shows
+in no kept value.
 
 Keys carry the workspace ids the value was computed for and their versions; callers add
 whatever else the value depends on (the query string). Nothing kept here may hold a CSRF
@@ -24,6 +25,7 @@ own tests turn it on).
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import threading
@@ -82,7 +84,7 @@ def _parts(version: Any, on: Depends) -> tuple[Any, ...]:
     if version is None:
         return (None,)
     chain, domains, run, snapshot, installation = version
-    parts: list[Any] = [installation]
+    parts: list[Any] = [_seqs(installation).get("frameworks")]
     seqs: dict[str, Any] | None = None
     for name in on:
         if name == EVERYTHING:
@@ -93,9 +95,15 @@ def _parts(version: Any, on: Depends) -> tuple[Any, ...]:
             parts.append(snapshot)
         else:
             if seqs is None:
-                seqs = json.loads(domains) if domains else {}
+                seqs = _seqs(domains)
             parts.append(seqs.get(name))
     return tuple(parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _seqs(domains: str | None) -> dict[str, Any]:
+    """A chain head's {domain: seq}, parsed once per distinct text (callers only read it)."""
+    return json.loads(domains) if domains else {}
 
 
 def data_versions(workspace_ids: Iterable[int], on: Depends = (EVERYTHING,)) -> tuple[Any, ...]:

@@ -49,9 +49,10 @@ def version_columns(workspace_id: str) -> str:
     """Five text columns that make up a workspace's data version (`attestly.core.datacache`):
     its audit chain's seq, the seq of its newest entry per domain (JSON), its newest
     collection run (id, status, finished), its newest readiness snapshot (id, score), and the
-    installation chain's seq. `workspace_id` is the SQL expression of the workspace's id.
-    Everything is cast to text: values are compared, never parsed (but the domains). Each
-    newest row is found by the (workspace, id) indexes."""
+    installation chain's seq per domain (JSON: users and sign-ins, the catalog).
+    `workspace_id` is the SQL expression of the workspace's id. Everything is cast to text:
+    values are compared, never parsed (but the domains). Each newest row is found by the
+    (workspace, id) indexes."""
     from attestly.core.audit import INSTALLATION_CHAIN
     from attestly.core.models import AuditChainHead
     from attestly.integrations.models import CollectionRun
@@ -70,7 +71,7 @@ def version_columns(workspace_id: str) -> str:
         "(SELECT CAST(s.id AS VARCHAR(20)) || ':' || CAST(s.score AS VARCHAR(40)) "
         f"FROM {snapshots} s WHERE s.workspace_id = {workspace_id} ORDER BY s.id DESC LIMIT 1) "
         f"AS {VERSION_NAMES[3]}, "
-        f"(SELECT CAST(h.seq AS VARCHAR(20)) FROM {heads} h "
+        f"(SELECT CAST(h.domains AS TEXT) FROM {heads} h "
         f"WHERE h.chain = '{INSTALLATION_CHAIN}') AS {VERSION_NAMES[4]}"
     )
 
