@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -55,9 +56,11 @@ def healthy(port: int) -> bool:
         return False
 
 
-def test_workers_serve_are_replaced_and_stop_together(
+def start_two_workers(
     run_cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
-) -> None:
+) -> tuple[subprocess.Popen[bytes], int, IO[str]]:
+    """`attestly serve --workers 2` on a free port of a new data directory: the server, its
+    port and its log (which the caller closes)."""
     password = tmp_path / "pw"
     password.write_text("a long enough admin password 7\n")
     assert run_cli("init", "--admin-password-file", str(password)).returncode == 0
@@ -77,6 +80,13 @@ def test_workers_serve_are_replaced_and_stop_together(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    return server, port, log
+
+
+def test_workers_serve_are_replaced_and_stop_together(
+    run_cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    server, port, log = start_two_workers(run_cli, tmp_path)
     try:
         wait_for(lambda: healthy(port) and len(children(server.pid)) == 2)
         first = children(server.pid)
@@ -130,25 +140,7 @@ def test_kept_connections_are_spread_over_the_workers(
     client stays: forty clients must not land mostly on one of two workers."""
     import http.client
 
-    password = tmp_path / "pw"
-    password.write_text("a long enough admin password 7\n")
-    assert run_cli("init", "--admin-password-file", str(password)).returncode == 0
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("ATTESTLY_") and k != "DJANGO_SETTINGS_MODULE"
-    }
-    env["ATTESTLY_DATA_DIR"] = str(tmp_path / "data")
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [*ATTESTLY, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server, port, log = start_two_workers(run_cli, tmp_path)
     clients: list[http.client.HTTPConnection] = []
     try:
         wait_for(lambda: healthy(port) and len(children(server.pid)) == 2)
