@@ -11,6 +11,7 @@ from typing import Any
 import dj_database_url
 
 from attestly.conf.options import load_options, resolve_secret_key
+from attestly.core.logging import logging_config
 
 OPTIONS = load_options()
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -209,16 +210,4 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "console": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "attestly.core.logging.JsonFormatter"},
-    },
-    "handlers": {
-        "default": {"class": "logging.StreamHandler", "formatter": OPTIONS.log_format},
-    },
-    "root": {"handlers": ["default"], "level": OPTIONS.log_level},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+LOGGING = logging_config(level=OPTIONS.log_level, log_format=OPTIONS.log_format)
