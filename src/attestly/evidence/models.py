@@ -130,7 +130,14 @@ class EvidenceItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "seq"], name="evidence_chain_seq")
         ]
-        indexes = [models.Index(fields=["workspace", "kind"], name="evidence_ws_kind")]
+        indexes = [
+            # The newest item of each resource (kind, key) is its current evidence: what checks
+            # judge and what may be stale. This index finds it without reading the history (and
+            # serves every lookup by workspace and kind).
+            models.Index(
+                fields=["workspace", "kind", "resource_key", "seq"], name="evidence_newest"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind} {self.resource_key or self.filename}"

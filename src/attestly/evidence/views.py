@@ -56,9 +56,9 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
             if source in Source.values:
                 items = items.filter(source=source)
             if stale:
-                from attestly.evidence.queries import stale_evidence
+                from attestly.evidence.queries import is_stale
 
-                items = items.filter(pk__in=stale_evidence(workspace).values("pk"))
+                items = items.filter(is_stale([workspace.pk]))
             if query:
                 items = items.filter(resource_key__icontains=query) | items.filter(
                     filename__icontains=query)  # fmt: skip

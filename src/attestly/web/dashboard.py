@@ -18,7 +18,7 @@ from attestly.checks.registry import get_registry as get_check_registry
 from attestly.controls.models import Control
 from attestly.core import datacache
 from attestly.core.models import Workspace
-from attestly.evidence.queries import stale_evidence
+from attestly.evidence.queries import stale_evidence_count
 from attestly.integrations.models import Connection
 from attestly.integrations.queries import filter_connection_state
 from attestly.readiness.queries import compute_readiness, list_adoptions, score_history
@@ -112,7 +112,7 @@ def _context(workspace: Workspace) -> dict[str, Any]:
         "failing_check_count": len(failing_checks),
         "failing_resource_count": sum(c.failing for _i, _t, c in failing_checks),
         "failing_control_count": live.filter(ref__in=failing_refs).count() if failing_refs else 0,
-        "stale_evidence_count": stale_evidence(workspace).count(),
+        "stale_evidence_count": stale_evidence_count(workspace),
         "unowned_control_count": live.filter(owner__isnull=True).count(),
         "connections_in_error": connections_in_error,
     }

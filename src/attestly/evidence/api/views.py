@@ -10,9 +10,8 @@ from typing import Any
 
 import django_filters
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
@@ -32,7 +31,12 @@ from attestly.evidence.api.serializers import (
     EvidenceUploadSerializer,
 )
 from attestly.evidence.models import EvidenceItem
-from attestly.evidence.queries import LIST_DEPENDS_ON, can_upload, list_items_for_request
+from attestly.evidence.queries import (
+    LIST_DEPENDS_ON,
+    can_upload,
+    is_stale,
+    list_items_for_request,
+)
 from attestly.evidence.uploads import UploadRejected
 from attestly.evidence.utils import download_response, spool_uploads_to_disk
 from attestly.evidence.verify import badges_for
@@ -51,7 +55,10 @@ class EvidenceFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped
     stale = django_filters.ChoiceFilter(
         choices=[(v, v) for v in ("true", "false", "1", "0")],
         method="filter_stale",
-        label="Past their valid-until date (tombstoned items left out), or not",
+        label=(
+            "Stale: past its valid-until date and still the newest of its resource "
+            "(superseded and tombstoned items are not stale), or not"
+        ),
     )
 
     class Meta:
@@ -63,7 +70,8 @@ class EvidenceFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped
     ) -> QuerySet[EvidenceItem]:
         if not value:
             return qs
-        stale = Q(valid_until__lt=timezone.now(), tombstoned_at__isnull=True)
+        ids = request_workspace_ids(self.request).values_list("workspace_id", flat=True)
+        stale = is_stale(list(ids))
         return qs.filter(stale) if value in ("true", "1") else qs.exclude(stale)
 
 
