@@ -8,6 +8,10 @@ import re
 from pathlib import Path
 
 from django.template.loader import get_template
+from django.test import Client
+
+from attestly.accounts.models import User
+from attestly.core.models import Workspace
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "attestly"
 CALL = re.compile(r"cached_fragment\(\s*request,\s*workspace,\s*\"([^\"]+)\"", re.S)
@@ -59,3 +63,25 @@ def test_no_kept_body_reads_the_viewer() -> None:
             if found:
                 offending[template] = sorted(set(found))
     assert offending == {}
+
+
+def test_the_kept_sidebar_reads_only_the_role_and_the_page() -> None:
+    """`attestly.web.context.sidebar` keeps the main navigation per (role, page): its templates
+    may read the role's actions and the page's names, and nothing about the viewer."""
+    templates = with_includes("web/_sidebar.html", set())
+    assert templates == {"web/_sidebar.html", "web/_access_nav.html"}
+    for template in templates:
+        source = Path(get_template(template).origin.name).read_text()
+        source = re.sub(r"{% comment %}.*?{% endcomment %}", "", source, flags=re.S)
+        assert not VIEWER.findall(source.replace("allowed_actions", "")), template
+
+
+def test_the_sidebar_marks_the_page_for_each_role(
+    client: Client, alice: User, acme: Workspace
+) -> None:
+    client.force_login(alice)
+    html = client.get("/controls/").content.decode()
+    assert '<a href="/controls/" aria-current="page">Controls</a>' in html
+    html = client.get("/evidence/").content.decode()
+    assert '<a href="/evidence/" aria-current="page">Evidence</a>' in html
+    assert 'href="/controls/" aria-current' not in html
