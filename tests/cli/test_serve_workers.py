@@ -112,14 +112,19 @@ def test_workers_serve_are_replaced_and_stop_together(
     assert "exited with status -9; starting another" in text
 
 
-def connections_per_worker(workers: set[int], port: int) -> dict[int, int]:
-    """How many established connections to `port` each worker holds (from /proc)."""
+ESTABLISHED, LISTEN = "01", "0A"  # the socket states of /proc/net/tcp
+
+
+def connections_per_worker(
+    workers: set[int], port: int, state: str = ESTABLISHED
+) -> dict[int, int]:
+    """How many connections to `port` in `state` each worker holds (from /proc)."""
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
-            local, state, inode = fields[1], fields[3], fields[9]
-            if state == "01" and int(local.rsplit(":", 1)[1], 16) == port:
+            local, found_state, inode = fields[1], fields[3], fields[9]
+            if found_state == state and int(local.rsplit(":", 1)[1], 16) == port:
                 inodes.add(f"socket:[{inode}]")
     found = {}
     for pid in workers:
@@ -142,8 +147,15 @@ def test_kept_connections_are_spread_over_the_workers(
 
     server, port, log = start_two_workers(run_cli, tmp_path)
     clients: list[http.client.HTTPConnection] = []
+
+    def both_listening() -> bool:
+        # A worker's socket listens once its waitress starts, after the worker has loaded
+        # the app; until then the kernel gives every connection to the other one.
+        listening = connections_per_worker(children(server.pid), port, LISTEN)
+        return len(listening) == 2 and min(listening.values()) == 1
+
     try:
-        wait_for(lambda: healthy(port) and len(children(server.pid)) == 2)
+        wait_for(lambda: healthy(port) and both_listening())
         # All connect at once (the kernel queues them before any worker accepts), as a page's
         # requests or a team starting work do; then each sends a request. Three rounds: on
         # one shared socket, one round in three or so left a worker with 4 of the 40.
