@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from attestly.integrations.base import MalformedResponse, PermissionDenied
-from attestly.integrations.builtin.aws.client import IAM_ACTIONS, AwsClient, _no_account_host
+from attestly.integrations.builtin.aws.client import AwsClient, _no_account_host
 from attestly.integrations.builtin.aws.collectors import s3
+from attestly.integrations.builtin.aws.errors import IAM_ACTIONS
 
 from ..conftest import judge_records
 

@@ -7,7 +7,8 @@ Every remote call goes through `AwsClient.call` (or `paginate`, which calls it p
   page, never by botocore (its own retries are off so that the count and the back-off are ours);
 - botocore's exceptions become the framework's `CollectorError`s with a message naming the
   service, the operation, the region and the IAM action: `PermissionDenied("s3:GetBucketPolicy")`,
-  `BadCredentials`, `Unreachable`, `MalformedResponse`, `Throttled`, `TransientError`.
+  `BadCredentials`, `Unreachable`, `MalformedResponse`, `Throttled`, `TransientError` (see
+  `errors`).
 
 boto3 sessions are not thread-safe while creating clients, so clients are created under a lock
 and cached per (service, region); created clients are safe to share between threads. The
@@ -42,10 +43,8 @@ from attestly.integrations.base import (
     CollectorError,
     MalformedResponse,
     PermissionDenied,
-    Throttled,
-    TransientError,
-    Unreachable,
 )
+from attestly.integrations.builtin.aws.errors import translate_error
 
 if TYPE_CHECKING:
     import boto3
@@ -62,50 +61,6 @@ MAX_REGION_WORKERS = 8
 # connection returned to a full pool is dropped ("Connection pool is full"), so the next
 # request pays a new TCP and TLS handshake.
 POOL_CONNECTIONS = 32
-
-THROTTLING_CODES = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "RequestLimitExceeded",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "SlowDown",
-        "ProvisionedThroughputExceededException",
-        "PriorRequestNotComplete",
-        "BandwidthLimitExceeded",
-    }
-)
-CREDENTIAL_CODES = frozenset(
-    {
-        "InvalidClientTokenId",
-        "SignatureDoesNotMatch",
-        "UnrecognizedClientException",
-        "AuthFailure",
-        "InvalidAccessKeyId",
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "InvalidToken",
-        "RequestExpired",
-    }
-)
-PERMISSION_CODES = frozenset(
-    {
-        "AccessDenied",
-        "AccessDeniedException",
-        "UnauthorizedOperation",
-        "UnauthorizedAccess",
-        "AuthorizationError",
-        "AuthorizationErrorException",
-        "Forbidden",
-        "OptInRequired",
-    }
-)
-TRANSIENT_CODES = frozenset(
-    {"InternalError", "InternalFailure", "ServiceUnavailable", "InternalServerError"}
-)
 
 # What the client calls itself, whatever the collectors (the account id, the role, the
 # regions), and what botocore calls on the session's clients: its credential providers assume
@@ -130,71 +85,6 @@ def declared_operations() -> Mapping[str, frozenset[str]]:
         for name, ops in service.operations.items():
             found.setdefault(name, set()).update(ops)
     return {name: frozenset(ops) for name, ops in found.items()}
-
-
-# IAM action names that differ from the API operation names (S3 mostly).
-IAM_ACTIONS: Mapping[tuple[str, str], str] = {
-    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
-    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
-    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
-    ("s3", "GetBucketPolicyStatus"): "s3:GetBucketPolicyStatus",
-    ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
-    ("logs", "DescribeLogGroups"): "logs:DescribeLogGroups",
-}
-
-
-def iam_action(service: str, operation: str, signing_name: str = "") -> str:
-    """The IAM action an API operation needs, as a policy would name it."""
-    return IAM_ACTIONS.get((service, operation), f"{signing_name or service}:{operation}")
-
-
-def translate_error(exc: Exception, service: str, operation: str, region: str) -> CollectorError:
-    """The framework error a botocore exception stands for, with a message for people."""
-    from botocore.exceptions import (
-        ClientError,
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        EndpointConnectionError,
-        NoCredentialsError,
-        NoRegionError,
-        ParamValidationError,
-        PartialCredentialsError,
-        ReadTimeoutError,
-        SSLError,
-    )
-    from botocore.parsers import ResponseParserError
-
-    where = f"{service}:{operation} in {region}"
-    if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", ""))
-        message = str(error.get("Message", "")).strip()
-        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-        detail = f"{code}: {message}" if message else code
-        if code in THROTTLING_CODES or status == 429:
-            return Throttled(f"{where} throttled ({detail})")
-        if code in CREDENTIAL_CODES:
-            return BadCredentials(f"AWS refused the credentials on {where} ({detail})")
-        if code in PERMISSION_CODES or status == 403:
-            action = iam_action(service, operation)
-            return PermissionDenied(action, f"permission denied: {where} needs {action} ({detail})")
-        if code in TRANSIENT_CODES or status >= 500:
-            return TransientError(f"{where} failed on AWS's side ({detail or status})")
-        return CollectorError(f"{where} failed: {detail or status}")
-    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
-        return BadCredentials(
-            f"no usable AWS credentials for {where}: give an access key, or run where a role "
-            f"or profile provides them ({exc})"
-        )
-    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | SSLError):
-        return Unreachable(f"cannot reach AWS for {where}: {exc}")
-    if isinstance(exc, ReadTimeoutError | ConnectionClosedError):
-        return TransientError(f"{where}: {exc}")
-    if isinstance(exc, ResponseParserError):
-        return MalformedResponse(f"{where} answered something that is not its API: {exc}")
-    if isinstance(exc, ParamValidationError | NoRegionError):
-        return CollectorError(f"{where}: {exc} (a bug in the collector or the config)")
-    return CollectorError(f"{where}: {type(exc).__name__}: {exc}")
 
 
 class _SharedSession:
